@@ -1,0 +1,136 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Upcoming-feature flags shared by every Swift target (STYLE.md §15).
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "hotline",
+    products: [
+        .executable(name: "hotlined", targets: ["hotlined"]),
+        .executable(name: "hotlinectl", targets: ["hotlinectl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // C surfaces: only headers and link flags, found through pkg-config.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .systemLibrary(
+            name: "CSystemd",
+            pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]
+        ),
+
+        // Build-time tool that turns sql/ migrations and calendars/ into Swift source, so that the
+        // installed binaries carry their schema and default calendar with them.
+        .executableTarget(name: "EmbedFilesTool", path: "Sources/EmbedFilesTool"),
+        .plugin(name: "EmbedFiles", capability: .buildTool(), dependencies: ["EmbedFilesTool"]),
+
+        // Pure domain: rules, states, calendar arithmetic. No I/O, no C.
+        .target(
+            name: "HotlineCore",
+            swiftSettings: strictSettings,
+            plugins: ["EmbedFiles"]
+        ),
+        // Wire formats shared by the daemon, the CLI and PBX adapters.
+        .target(
+            name: "HotlineProtocol",
+            dependencies: ["HotlineCore"],
+            swiftSettings: strictSettings
+        ),
+        // PostgreSQL: the only importer of CLibPQ.
+        .target(
+            name: "HotlineStore",
+            dependencies: [
+                "CLibPQ",
+                "HotlineCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings,
+            plugins: ["EmbedFiles"]
+        ),
+        // System calls: Unix stream sockets, peer credentials, child processes. Nothing else calls them.
+        .target(
+            name: "HotlineSystem",
+            swiftSettings: strictSettings
+        ),
+        // The daemon's services: sockets, systemd, configuration.
+        .target(
+            name: "HotlineDaemon",
+            dependencies: [
+                "CSystemd",
+                "HotlineCore",
+                "HotlineSystem",
+                "HotlineProtocol",
+                "HotlineStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // hotlinectl's commands, as a library so tests can parse them in-process.
+        .target(
+            name: "HotlineCLI",
+            dependencies: [
+                "HotlineCore",
+                "HotlineSystem",
+                "HotlineProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "hotlined",
+            dependencies: [
+                "HotlineDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "hotlinectl",
+            dependencies: ["HotlineCLI"],
+            swiftSettings: strictSettings
+        ),
+
+        // Fast tests: no server, no sockets.
+        .testTarget(
+            name: "HotlineCoreTests",
+            dependencies: ["HotlineCore"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HotlineProtocolTests",
+            dependencies: [
+                "HotlineCore", "HotlineProtocol", "HotlineCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HotlineDaemonTests",
+            dependencies: ["HotlineDaemon", "HotlineStore"],
+            swiftSettings: strictSettings
+        ),
+        // Real PostgreSQL, real daemon processes, real sockets.
+        .testTarget(
+            name: "HotlineIntegrationTests",
+            dependencies: [
+                "HotlineStore", "HotlineDaemon", "HotlineProtocol", "HotlineSystem", "HotlineCLI", "hotlined",
+                "hotlinectl",
+            ],
+            swiftSettings: strictSettings
+        ),
+    ]
+)
