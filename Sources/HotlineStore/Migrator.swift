@@ -1,0 +1,86 @@
+import Logging
+
+/// One numbered schema change from `sql/`.
+public struct Migration: Sendable, Equatable {
+    public var version: Int
+    public var name: String
+    public var sql: String
+
+    /// The migrations built into this binary, in order (from `sql/NNN_name.sql`).
+    public static var embedded: [Migration] {
+        EmbeddedMigrations.files.compactMap { file in
+            let digits = file.name.prefix { $0.isNumber }
+            guard let version = Int(digits) else { return nil }
+            return Migration(version: version, name: file.name, sql: file.contents)
+        }
+        .sorted { $0.version < $1.version }
+    }
+}
+
+/// Applies pending migrations in order, each once, each in its own transaction, recorded in
+/// `hotline.schema_migrations`.
+///
+/// A session-level advisory lock serialises daemons that start together against one database: the second waits,
+/// then finds nothing left to do.
+public struct Migrator: Sendable {
+    /// The advisory lock key: "hotline" in ASCII, so it is recognisable in `pg_locks`.
+    static let lockKey: Int64 = 0x686F_746C_696E_65
+    public let migrations: [Migration]
+    private let logger: Logger
+
+    public init(migrations: [Migration] = Migration.embedded, logger: Logger) {
+        self.migrations = migrations
+        self.logger = logger
+    }
+
+    /// Applies what is pending and returns the versions applied now (empty when the schema was up to date).
+    public func migrate(_ connection: PGConnection) throws -> [Int] {
+        try connection.command("SELECT pg_advisory_lock($1)", [Migrator.lockKey])
+        defer { _ = try? connection.command("SELECT pg_advisory_unlock($1)", [Migrator.lockKey]) }
+        try connection.runScript(
+            """
+            CREATE SCHEMA IF NOT EXISTS hotline;
+            CREATE TABLE IF NOT EXISTS hotline.schema_migrations (
+                version    integer PRIMARY KEY,
+                name       text NOT NULL,
+                applied_at timestamptz NOT NULL DEFAULT now()
+            );
+            """
+        )
+        let rows = try connection.query("SELECT version FROM hotline.schema_migrations")
+        let applied = Set(try rows.map { row in try row.decode("version", as: Int.self) })
+        var appliedNow: [Int] = []
+        for migration in migrations where !applied.contains(migration.version) {
+            logger.info("applying migration", metadata: ["migration": "\(migration.name)"])
+            do {
+                try connection.transaction { connection in
+                    try connection.runScript(migration.sql)
+                    try connection.command(
+                        "INSERT INTO hotline.schema_migrations (version, name) VALUES ($1, $2)",
+                        [migration.version, migration.name]
+                    )
+                }
+            } catch let error as PostgresError {
+                throw MigrationError(migration: migration.name, underlying: error)
+            }
+            appliedNow.append(migration.version)
+        }
+        return appliedNow
+    }
+
+    /// The versions recorded as applied.
+    public static func appliedVersions(_ connection: PGConnection) throws -> [Int] {
+        let exists = try connection.query("SELECT to_regclass('hotline.schema_migrations') IS NOT NULL AS present")
+        guard let row = exists.first, try row.decode("present", as: Bool.self) else { return [] }
+        return try connection.query("SELECT version FROM hotline.schema_migrations ORDER BY version").map {
+            row in try row.decode("version", as: Int.self)
+        }
+    }
+}
+
+/// A migration that PostgreSQL refused; nothing of it was applied.
+public struct MigrationError: Error, CustomStringConvertible {
+    public var migration: String
+    public var underlying: PostgresError
+    public var description: String { "migration \(migration) failed and was rolled back: \(underlying)" }
+}

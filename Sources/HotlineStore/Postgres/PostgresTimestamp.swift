@@ -1,0 +1,112 @@
+import Foundation
+
+/// Converts between `Date` and the text form of `timestamptz` in a session whose TimeZone is UTC.
+///
+/// Sessions are set to UTC on connect (``PGConnection``), so the server prints `2026-11-29 19:00:00.123456+00`; the
+/// parser also accepts other offsets in case a statement formats times itself.
+enum PostgresTimestamp {
+    static func format(_ date: Date) -> String {
+        let totalMicros = (date.timeIntervalSince1970 * 1_000_000).rounded()
+        var seconds = Int64(floor(totalMicros / 1_000_000))
+        let micros = Int64(totalMicros) - seconds * 1_000_000
+        let days = floorDiv(seconds, 86_400)
+        seconds -= days * 86_400
+        let (year, month, day) = civilFromDays(days)
+        return String(
+            format: "%04d-%02d-%02d %02d:%02d:%02d.%06d+00",
+            year,
+            month,
+            day,
+            Int(seconds / 3600),
+            Int(seconds / 60 % 60),
+            Int(seconds % 60),
+            Int(micros)
+        )
+    }
+
+    /// Parses `YYYY-MM-DD HH:MM:SS[.ffffff]±HH[:MM[:SS]]`.
+    static func parse(_ text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        var index = 0
+        func number(_ count: Int) -> Int? {
+            guard index + count <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[index..<index + count] {
+                guard byte >= 48 && byte <= 57 else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            index += count
+            return value
+        }
+        func expect(_ byte: UInt8) -> Bool {
+            guard index < bytes.count, bytes[index] == byte else { return false }
+            index += 1
+            return true
+        }
+        guard let year = number(4), expect(45), let month = number(2), expect(45), let day = number(2),
+            expect(32) || expect(84), let hour = number(2), expect(58), let minute = number(2), expect(58),
+            let second = number(2)
+        else { return nil }
+        var fraction = 0.0
+        if index < bytes.count, bytes[index] == 46 {
+            index += 1
+            var scale = 0.1
+            while index < bytes.count, bytes[index] >= 48 && bytes[index] <= 57 {
+                fraction += Double(bytes[index] - 48) * scale
+                scale /= 10
+                index += 1
+            }
+        }
+        var offsetSeconds = 0
+        if index < bytes.count {
+            let sign: Int
+            switch bytes[index] {
+            case 43: sign = 1
+            case 45: sign = -1
+            case 90: sign = 0
+            default: return nil
+            }
+            index += 1
+            if sign != 0 {
+                guard let offsetHours = number(2) else { return nil }
+                var offsetMinutes = 0
+                var extraSeconds = 0
+                if expect(58) { offsetMinutes = number(2) ?? 0 }
+                if expect(58) { extraSeconds = number(2) ?? 0 }
+                offsetSeconds = sign * (offsetHours * 3600 + offsetMinutes * 60 + extraSeconds)
+            }
+        }
+        guard index == bytes.count else { return nil }
+        let days = daysFromCivil(year, month, day)
+        let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetSeconds)
+        return Date(timeIntervalSince1970: Double(seconds) + fraction)
+    }
+
+    private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+        a >= 0 ? a / b : -((-a + b - 1) / b)
+    }
+
+    // Howard Hinnant's civil-date algorithms: exact for the proleptic Gregorian calendar PostgreSQL uses.
+    private static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int64 {
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let m = Int64(month)
+        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    private static func civilFromDays(_ days: Int64) -> (Int, Int, Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        return (Int(year), Int(month), Int(day))
+    }
+}
