@@ -1,0 +1,172 @@
+import ArgumentParser
+import HotlineCore
+import HotlineProtocol
+
+extension HotlineCtl {
+    struct Dept: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "dept",
+            abstract: "Departments: add and list.",
+            subcommands: [Add.self, List.self]
+        )
+
+        struct Add: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Add a department (admin).",
+                discussion: """
+                    The coordination office (--coordination) re-routes cases that a receiving department returns
+                    (R7); there is at most one, usually the QA department.
+
+                    Example: hotlinectl dept add QA --name 质检部 --coordination
+                    """
+            )
+
+            @Argument(help: "Department code: 1–32 letters, digits, '_' or '-' (e.g. SVC).")
+            var code: String
+
+            @Option(help: "Department name, e.g. 客服部.")
+            var name: String
+
+            @Option(help: "Login of the department head (warned on accept-deadline breaches, R5).")
+            var head: String?
+
+            @Flag(help: "This department is the coordination office (R7).")
+            var coordination = false
+
+            @OptionGroup var global: GlobalOptions
+
+            func run() throws {
+                let result = try global.send(
+                    "dept.add",
+                    [
+                        ("code", .string(code)), ("name", .string(name)), ("head", head.map(JSONValue.string) ?? .null),
+                        ("coordination", .bool(coordination)),
+                    ]
+                )
+                global.emit(result) { json in
+                    "\(Labels.text(.departmentAdded, global.language)): \(Department(json: json).code)"
+                }
+            }
+        }
+
+        struct List: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "List departments.",
+                discussion: "Example: hotlinectl dept list --json"
+            )
+
+            @OptionGroup var global: GlobalOptions
+
+            func run() throws {
+                let result = try global.send("dept.list")
+                let language = global.language
+                global.emit(result) { json in
+                    var table = TextTable(headers: [
+                        Labels.text(.code, language), Labels.text(.name, language), Labels.text(.head, language),
+                        Labels.text(.coordination, language),
+                    ])
+                    for item in json.arrayValue ?? [] {
+                        let department = Department(json: item)
+                        table.append([
+                            department.code, department.name, department.head ?? "-",
+                            Labels.text(department.isCoordination ? .yes : .no, language),
+                        ])
+                    }
+                    return table.render()
+                }
+            }
+        }
+    }
+
+    struct Staff: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "staff",
+            abstract: "Staff members: add and list.",
+            subcommands: [Add.self, List.self]
+        )
+
+        struct Add: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Add a staff member (admin).",
+                discussion: """
+                    LOGIN is the person's Unix user name: hotlinectl identifies callers by it. Rank decides the
+                    first responder when several staff answer at once (R2: the higher rank is responsible).
+
+                    Example: hotlinectl staff add lisi --name 李四 --dept SVC --rank 3 --role operator --role supervisor
+                    """
+            )
+
+            @Argument(help: "Login (Unix user name).")
+            var login: String
+
+            @Option(help: "Full name, e.g. 张三.")
+            var name: String
+
+            @Option(help: "Department code.")
+            var dept: String
+
+            @Option(help: "Rank 0–100; higher wins when several answer together (R2).")
+            var rank: Int = 0
+
+            @Option(name: .customLong("role"), help: "Role (repeatable): operator, handler, supervisor, qa, admin.")
+            var roles: [String] = []
+
+            @Option(name: .customLong("extension"), help: "Static desk-phone extension.")
+            var phoneExtension: String?
+
+            @OptionGroup var global: GlobalOptions
+
+            func validate() throws {
+                for role in roles where Role(rawValue: role) == nil {
+                    throw ValidationError("--role must be operator, handler, supervisor, qa or admin, not '\(role)'")
+                }
+            }
+
+            func run() throws {
+                let result = try global.send(
+                    "staff.add",
+                    [
+                        ("login", .string(login)), ("name", .string(name)), ("dept", .string(dept)),
+                        ("rank", .int(Int64(rank))), ("roles", .array(roles.map(JSONValue.string))),
+                        ("extension", phoneExtension.map(JSONValue.string) ?? .null),
+                    ]
+                )
+                global.emit(result) { json in
+                    "\(Labels.text(.staffAdded, global.language)): \(StaffMember(json: json).login)"
+                }
+            }
+        }
+
+        struct List: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "List staff members.",
+                discussion: "Example: hotlinectl staff list --dept SVC"
+            )
+
+            @Option(help: "Only this department.")
+            var dept: String?
+
+            @OptionGroup var global: GlobalOptions
+
+            func run() throws {
+                let result = try global.send("staff.list", [("dept", dept.map(JSONValue.string) ?? .null)])
+                let language = global.language
+                global.emit(result) { json in
+                    var table = TextTable(headers: [
+                        Labels.text(.login, language), Labels.text(.name, language),
+                        Labels.text(.department, language), Labels.text(.rank, language),
+                        Labels.text(.roles, language), Labels.text(.extensionNumber, language),
+                    ])
+                    for item in json.arrayValue ?? [] {
+                        let member = StaffMember(json: item)
+                        table.append([
+                            member.login, member.name, member.department, String(member.rank),
+                            member.roles.sorted().map(\.rawValue).joined(separator: ","), member.extension ?? "-",
+                        ])
+                    }
+                    return table.render()
+                }
+            }
+        }
+    }
+}

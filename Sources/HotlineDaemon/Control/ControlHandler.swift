@@ -1,0 +1,291 @@
+import Foundation
+import HotlineCore
+import HotlineProtocol
+import HotlineStore
+import HotlineSystem
+import Logging
+
+/// Turns control requests into work: identifies the caller, checks the role, runs the command against the store.
+public final class ControlHandler: Sendable {
+    private let database: PostgresSession
+    private let clock: any HotlineClock
+    private let timeZone: TimeZone
+    private let logger: Logger
+    private let statusSource: @Sendable () -> DaemonStatus
+
+    public init(
+        database: PostgresSession,
+        clock: any HotlineClock,
+        timeZone: TimeZone,
+        logger: Logger,
+        statusSource: @escaping @Sendable () -> DaemonStatus
+    ) {
+        self.database = database
+        self.clock = clock
+        self.timeZone = timeZone
+        self.logger = logger
+        self.statusSource = statusSource
+    }
+
+    public func handle(_ request: ControlRequest, peer: PeerCredentials) -> ControlResponse {
+        do {
+            // `status` answers even when the database is down: that is when people need it most.
+            if request.command == "status" { return .success(status().json) }
+            let caller = try identify(request, peer: peer)
+            return .success(try dispatch(request, caller: caller))
+        } catch let error as ControlError {
+            return .failure(error)
+        } catch let error as DirectoryError {
+            return .failure(ControlHandler.controlError(for: error))
+        } catch let error as ClockError {
+            return .failure(ControlError(code: .refused, message: error.description))
+        } catch let error as PostgresError where error.isConnectionLoss {
+            logger.warning("database unreachable for a control request", metadata: ["error": "\(error)"])
+            return .failure(ControlError(code: .unavailable, message: "database unreachable: \(error)"))
+        } catch {
+            logger.error("control request failed", metadata: ["command": "\(request.command)", "error": "\(error)"])
+            return .failure(ControlError(code: .internalError, message: "\(error)"))
+        }
+    }
+
+    // MARK: - Identity (SPEC §6)
+
+    /// Root is an administrator, or acts for any staff member with `--as`; everyone else is the staff member whose
+    /// login is their Unix user name.
+    func identify(_ request: ControlRequest, peer: PeerCredentials) throws -> Caller {
+        if peer.uid == 0 {
+            guard let login = request.actAs else { return .root }
+            guard let member = try lookupStaff(login) else {
+                throw ControlError(code: .notFound, message: "--as \(login): no such staff member")
+            }
+            return .staff(member, actingRoot: true)
+        }
+        let userName = peer.userName ?? "uid \(peer.uid)"
+        if request.actAs != nil {
+            throw ControlError(
+                code: .refused,
+                role: "root",
+                message: "--as is for root only; Unix user \(userName) acts as itself"
+            )
+        }
+        guard let member = try lookupStaff(userName) else {
+            throw ControlError(
+                code: .refused,
+                role: "staff",
+                message:
+                    "Unix user \(userName) has no staff record; an administrator adds one with "
+                    + "`hotlinectl staff add \(userName) --name NAME --dept CODE --role operator`"
+            )
+        }
+        return .staff(member, actingRoot: false)
+    }
+
+    private func lookupStaff(_ login: String) throws -> StaffMember? {
+        try database.withConnectionBlocking { connection in try StaffDirectory.staff(login: login, on: connection) }
+    }
+
+    private func require(_ role: Role, of caller: Caller, for command: String) throws {
+        guard caller.has(role) else {
+            throw ControlError(
+                code: .refused,
+                role: role.rawValue,
+                message: "\(command) needs the \(role.rawValue) role; \(caller.name) does not have it"
+            )
+        }
+    }
+
+    // MARK: - Commands
+
+    private func dispatch(_ request: ControlRequest, caller: Caller) throws -> JSONValue {
+        let arguments = ArgumentReader(request: request)
+        switch request.command {
+        case "dept.add":
+            try require(.admin, of: caller, for: "dept add")
+            let department = Department(
+                code: try arguments.string("code"),
+                name: try arguments.string("name"),
+                head: try arguments.optionalString("head"),
+                isCoordination: try arguments.bool("coordination")
+            )
+            let added = try database.withConnectionBlocking { connection in
+                try StaffDirectory.addDepartment(department, on: connection)
+            }
+            logger.info("department added", metadata: ["department": "\(added.code)", "by": "\(caller.name)"])
+            return added.json
+        case "dept.list":
+            return .array(try database.withConnectionBlocking(StaffDirectory.departments).map(\.json))
+        case "staff.add":
+            try require(.admin, of: caller, for: "staff add")
+            let roleNames = try arguments.strings("roles")
+            var roles = Set<Role>()
+            for name in roleNames {
+                guard let role = Role(rawValue: name) else {
+                    throw ControlError(
+                        code: .invalid,
+                        message: "unknown role '\(name)'; roles are operator, handler, supervisor, qa, admin"
+                    )
+                }
+                roles.insert(role)
+            }
+            let member = StaffMember(
+                login: try arguments.string("login"),
+                name: try arguments.string("name"),
+                department: try arguments.string("dept"),
+                rank: try arguments.optionalInt("rank") ?? 0,
+                roles: roles.isEmpty ? [.operator] : roles,
+                extension: try arguments.optionalString("extension")
+            )
+            let added = try database.withConnectionBlocking { connection in
+                try StaffDirectory.addStaff(member, on: connection)
+            }
+            logger.info("staff member added", metadata: ["login": "\(added.login)", "by": "\(caller.name)"])
+            return added.json
+        case "staff.list":
+            let department = try arguments.optionalString("dept")
+            return .array(
+                try database.withConnectionBlocking { connection in
+                    try StaffDirectory.staff(department: department, on: connection)
+                }.map(\.json)
+            )
+        case "clock.advance", "clock.set":
+            try require(.admin, of: caller, for: "clock")
+            guard let manual = clock as? ManualClock else { throw ClockError.notManual }
+            if request.command == "clock.advance" {
+                try manual.advance(by: TimeInterval(try arguments.int("seconds")))
+            } else {
+                let text = try arguments.string("time")
+                guard let time = TimeFormatting.parseRFC3339(text) else {
+                    throw ControlError(code: .invalid, message: "clock set: not an RFC 3339 time: \(text)")
+                }
+                try manual.set(to: time)
+            }
+            return status().json
+        default:
+            throw ControlError(code: .invalid, message: "unknown command '\(request.command)'")
+        }
+    }
+
+    private func status() -> StatusReport {
+        let daemon = statusSource()
+        var databaseState = "ok"
+        var pending = 0
+        do {
+            pending = try database.withConnectionBlocking { connection in
+                let rows = try connection.query(
+                    "SELECT count(*) AS pending FROM hotline.deadlines WHERE state = 'pending'"
+                )
+                return try rows.first?.decode("pending", as: Int.self) ?? 0
+            }
+        } catch {
+            databaseState = "unreachable"
+        }
+        return StatusReport(
+            version: HotlineVersion.current,
+            database: databaseState,
+            spoolDepth: daemon.spoolDepth,
+            pendingDeadlines: pending,
+            pbxConnections: daemon.pbxConnections,
+            clock: clock.kind,
+            now: TimeFormatting.rfc3339(clock.now(), timeZone: timeZone),
+            state: databaseState == "ok" ? "running" : "degraded"
+        )
+    }
+
+    static func controlError(for error: DirectoryError) -> ControlError {
+        switch error {
+        case .invalidField(_, let reason): return ControlError(code: .invalid, message: reason)
+        case .alreadyExists: return ControlError(code: .refused, message: error.description)
+        case .notFound: return ControlError(code: .notFound, message: error.description)
+        case .conflict(let text): return ControlError(code: .refused, message: text)
+        }
+    }
+}
+
+/// Counters the daemon's other parts report for `status`.
+public struct DaemonStatus: Sendable {
+    public var spoolDepth: Int
+    public var pbxConnections: Int
+
+    public init(spoolDepth: Int = 0, pbxConnections: Int = 0) {
+        self.spoolDepth = spoolDepth
+        self.pbxConnections = pbxConnections
+    }
+}
+
+/// Who is asking, once the peer's credentials are mapped to the staff directory.
+enum Caller {
+    /// Root without `--as`: an administrator, so a new installation can be set up before any staff exists.
+    case root
+    case staff(StaffMember, actingRoot: Bool)
+
+    var name: String {
+        switch self {
+        case .root: return "root"
+        case .staff(let member, let actingRoot): return actingRoot ? "root as \(member.login)" : member.login
+        }
+    }
+
+    func has(_ role: Role) -> Bool {
+        switch self {
+        case .root: return role == .admin
+        case .staff(let member, _): return member.has(role)
+        }
+    }
+}
+
+/// Reads typed arguments of a request, with errors that name the argument.
+struct ArgumentReader {
+    let request: ControlRequest
+
+    func string(_ name: String) throws -> String {
+        guard let value = try optionalString(name) else {
+            throw ControlError(code: .invalid, message: "missing argument: \(name)")
+        }
+        return value
+    }
+
+    func optionalString(_ name: String) throws -> String? {
+        switch request[name] {
+        case nil, .null?: return nil
+        case .string(let value)?: return value
+        default: throw ControlError(code: .invalid, message: "argument \(name) must be a string")
+        }
+    }
+
+    func int(_ name: String) throws -> Int {
+        guard let value = try optionalInt(name) else {
+            throw ControlError(code: .invalid, message: "missing argument: \(name)")
+        }
+        return value
+    }
+
+    func optionalInt(_ name: String) throws -> Int? {
+        switch request[name] {
+        case nil, .null?: return nil
+        case .int(let value)?: return Int(value)
+        default: throw ControlError(code: .invalid, message: "argument \(name) must be an integer")
+        }
+    }
+
+    func bool(_ name: String) throws -> Bool {
+        switch request[name] {
+        case nil, .null?: return false
+        case .bool(let value)?: return value
+        default: throw ControlError(code: .invalid, message: "argument \(name) must be true or false")
+        }
+    }
+
+    func strings(_ name: String) throws -> [String] {
+        switch request[name] {
+        case nil, .null?: return []
+        case .array(let values)?:
+            return try values.map { value in
+                guard case .string(let text) = value else {
+                    throw ControlError(code: .invalid, message: "argument \(name) must be a list of strings")
+                }
+                return text
+            }
+        default: throw ControlError(code: .invalid, message: "argument \(name) must be a list of strings")
+        }
+    }
+}

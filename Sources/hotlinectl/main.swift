@@ -1,0 +1,4 @@
+import Foundation
+import HotlineCLI
+
+exit(HotlineCtl.runMain(Array(CommandLine.arguments.dropFirst())))
