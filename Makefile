@@ -1,0 +1,50 @@
+# Hotline — the two commands a new user needs:
+#   make run    install missing Debian packages, build, and start hotlined in the background (embedded PostgreSQL)
+#   make test   run every test (unit and integration) against a throwaway PostgreSQL
+SWIFT ?= swift
+STATE ?= $(CURDIR)/.state
+BIN := $(CURDIR)/.build/debug
+
+.PHONY: run stop deps build test unit-test format lint clean
+
+deps:
+	scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+run: build
+	@mkdir -p $(STATE)
+	@if [ -f $(STATE)/hotlined.pid ] && kill -0 $$(cat $(STATE)/hotlined.pid) 2>/dev/null; then \
+		echo "hotlined already running (pid $$(cat $(STATE)/hotlined.pid)); 'make stop' stops it"; exit 0; fi
+	@nohup $(BIN)/hotlined --state-dir $(STATE) >$(STATE)/hotlined.log 2>&1 & echo $$! >$(STATE)/hotlined.pid
+	@for i in $$(seq 1 60); do \
+		if $(BIN)/hotlinectl status >/dev/null 2>&1; then break; fi; \
+		if ! kill -0 $$(cat $(STATE)/hotlined.pid) 2>/dev/null; then cat $(STATE)/hotlined.log; exit 1; fi; \
+		sleep 1; done
+	@$(BIN)/hotlinectl status
+	@echo
+	@echo "hotlined is running (pid $$(cat $(STATE)/hotlined.pid), log $(STATE)/hotlined.log)."
+	@echo "Try:   $(BIN)/hotlinectl status --json"
+	@echo "Stop:  make stop"
+
+stop:
+	@if [ -f $(STATE)/hotlined.pid ]; then kill $$(cat $(STATE)/hotlined.pid) 2>/dev/null || true; \
+		for i in $$(seq 1 30); do kill -0 $$(cat $(STATE)/hotlined.pid) 2>/dev/null || break; sleep 1; done; \
+		rm -f $(STATE)/hotlined.pid; echo "hotlined stopped"; fi
+
+test: deps
+	$(SWIFT) build --build-tests
+	scripts/with-temp-postgres.sh $(SWIFT) test --skip-build
+
+unit-test:
+	$(SWIFT) test --filter 'HotlineCoreTests|HotlineProtocolTests|HotlineDaemonTests'
+
+format:
+	$(SWIFT) format format --in-place --recursive Package.swift Sources Tests Plugins
+
+lint:
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Plugins
+
+clean:
+	rm -rf .build

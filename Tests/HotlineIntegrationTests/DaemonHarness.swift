@@ -1,0 +1,75 @@
+import Foundation
+import HotlineProtocol
+import HotlineSystem
+import Testing
+
+/// A real `hotlined` process for one test, with its sockets in a private temporary directory.
+final class DaemonHarness {
+    let directory: String
+    let process: ChildProcess
+    let logPath: String
+    var controlSocket: String { directory + "/control.sock" }
+
+    /// Starts `hotlined` with `arguments` (plus private socket and state paths) and waits until `status` answers.
+    init(arguments: [String], startupTimeout: TimeInterval = 60) throws {
+        directory = "/tmp/hl-" + String(UUID().uuidString.prefix(8))
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        logPath = directory + "/hotlined.log"
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "NOTIFY_SOCKET")
+        process = try ChildProcess.spawn(
+            TestEnvironment.binDirectory + "/hotlined",
+            [
+                "--control-socket", directory + "/control.sock", "--pbx-socket", directory + "/pbx.sock",
+                "--state-dir", directory + "/state",
+            ] + arguments,
+            stdoutPath: logPath,
+            environment: environment
+        )
+        let deadline = Date().addingTimeInterval(startupTimeout)
+        while true {
+            if let result = try? ctl(["status", "--json"]), result.status == 0 { break }
+            guard process.isRunning else {
+                throw TestSetupError.command("hotlined exited early", log())
+            }
+            guard Date() < deadline else { throw TestSetupError.timeout("hotlined start: \(log())") }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+    }
+
+    func log() -> String {
+        (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+    }
+
+    /// Runs `hotlinectl` against this daemon.
+    func ctl(_ arguments: [String], environment: [String: String] = [:]) throws -> ProcessRunner.Result {
+        try ProcessRunner.run(
+            [TestEnvironment.binDirectory + "/hotlinectl", "--socket", controlSocket] + arguments,
+            environment: ["LANG": "C"].merging(environment) { $1 }
+        )
+    }
+
+    /// Runs `hotlinectl … --json` and parses what it printed.
+    func ctlJSON(_ arguments: [String]) throws -> JSONValue {
+        let result = try ctl(arguments + ["--json"])
+        #expect(result.status == 0, "hotlinectl \(arguments) failed: \(result.stderr)")
+        return try JSONValue.parse(Array(result.stdout.utf8))
+    }
+
+    /// SIGTERM, then wait for a clean exit; returns the exit status.
+    @discardableResult
+    func stop(timeout: TimeInterval = 30) -> Int32 {
+        process.signal(SIGTERM)
+        if let status = try? process.wait(timeout: timeout) { return status }
+        process.signal(SIGKILL)
+        return (try? process.wait()) ?? -1
+    }
+
+    deinit {
+        if process.isRunning {
+            process.signal(SIGKILL)
+            _ = try? process.wait()
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}

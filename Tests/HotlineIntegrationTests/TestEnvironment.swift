@@ -1,0 +1,153 @@
+import Foundation
+import HotlineStore
+import HotlineSystem
+import Logging
+import Testing
+
+/// Where the integration tests find their PostgreSQL and binaries.
+///
+/// `make test` (scripts/with-temp-postgres.sh) starts a throwaway cluster and sets HOTLINE_TEST_DATABASE. Without it
+/// these tests fail — they never skip, so a run that did not reach a real database cannot pass.
+enum TestEnvironment {
+    static var conninfo: String {
+        get throws {
+            guard let value = ProcessInfo.processInfo.environment["HOTLINE_TEST_DATABASE"], !value.isEmpty else {
+                Issue.record(
+                    "HOTLINE_TEST_DATABASE is not set: run the tests with `make test`, which starts a throwaway PostgreSQL"
+                )
+                throw TestSetupError.noDatabase
+            }
+            return value
+        }
+    }
+
+    static let logger = Logger(label: "hotline-tests")
+
+    /// The folder holding the built `hotlined` and `hotlinectl` (next to the test bundle).
+    static var binDirectory: String {
+        if let configured = ProcessInfo.processInfo.environment["HOTLINE_BIN_DIR"] { return configured }
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: executable).deletingLastPathComponent().path
+    }
+
+    /// Creates a database of its own for one test, so tests run in parallel without seeing each other's rows.
+    static func makeDatabase() throws -> String {
+        let admin = try PGConnection(conninfo: try conninfo)
+        defer { admin.close() }
+        let name = "hotline_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        // The name is generated here from hex digits, never input; identifiers cannot be parameters.
+        try admin.command("CREATE DATABASE \(name)")
+        return try conninfo.replacingOccurrences(of: "dbname=postgres", with: "dbname=\(name)")
+    }
+
+}
+
+/// A PostgreSQL cluster of one test's own, for tests that stop or restart the server (so that other tests running
+/// at the same time keep their database).
+final class PrivateCluster {
+    let directory: String
+    private let binDirectory: String
+    private let owner: String?
+    var conninfo: String { "host=\(directory) dbname=postgres user=hotline_test connect_timeout=5" }
+
+    init() throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let pgctl = environment["HOTLINE_TEST_PGCTL"] else {
+            Issue.record("HOTLINE_TEST_PGCTL is not set: run the tests with `make test`")
+            throw TestSetupError.noDatabase
+        }
+        binDirectory = URL(fileURLWithPath: pgctl).deletingLastPathComponent().path
+        owner = environment["HOTLINE_TEST_PGOWNER"].flatMap { $0.isEmpty ? nil : $0 }
+        directory = "/tmp/hl-pg-" + String(UUID().uuidString.prefix(8))
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        if let owner {
+            _ = try ProcessRunner.run(["/bin/chown", owner, directory])
+        }
+        try run(
+            "initdb",
+            ["-D", directory + "/data", "-U", "hotline_test", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"]
+        )
+        try start()
+    }
+
+    func start() throws {
+        try run(
+            "pg_ctl",
+            [
+                "-D", directory + "/data", "-l", directory + "/log", "-w", "-t", "60", "-o",
+                "-c listen_addresses='' -c unix_socket_directories='\(directory)' -c fsync=off", "start",
+            ]
+        )
+    }
+
+    func stop() throws {
+        try run("pg_ctl", ["-D", directory + "/data", "-m", "fast", "-w", "stop"])
+    }
+
+    func restart() throws {
+        try stop()
+        try start()
+    }
+
+    private func run(_ program: String, _ arguments: [String]) throws {
+        var command = [binDirectory + "/" + program] + arguments
+        if let owner { command = ["/usr/sbin/runuser", "-u", owner, "--"] + command }
+        let result = try ProcessRunner.run(command, timeout: 90)
+        guard result.status == 0 else { throw TestSetupError.command(command.joined(separator: " "), result.output) }
+    }
+
+    deinit {
+        try? run("pg_ctl", ["-D", directory + "/data", "-m", "immediate", "-w", "stop"])
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
+
+enum TestSetupError: Error, CustomStringConvertible {
+    case noDatabase
+    case command(String, String)
+    case timeout(String)
+
+    var description: String {
+        switch self {
+        case .noDatabase: return "no test database (run `make test`)"
+        case .command(let command, let output): return "\(command) failed: \(output)"
+        case .timeout(let what): return "timed out: \(what)"
+        }
+    }
+}
+
+/// Runs programs for tests, capturing output through files (a pipe can be held open by daemons they start).
+enum ProcessRunner {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var output: String { stdout + stderr }
+    }
+
+    static func run(_ command: [String], environment: [String: String] = [:], timeout: TimeInterval = 60) throws
+        -> Result
+    {
+        let directory = "/tmp/hl-run-" + UUID().uuidString.prefix(12)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let child = try ChildProcess.spawn(
+            command[0],
+            Array(command.dropFirst()),
+            stdoutPath: directory + "/out",
+            stderrPath: directory + "/err",
+            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        )
+        guard let status = try child.wait(timeout: timeout) else {
+            child.signal(SIGKILL)
+            _ = try? child.wait()
+            throw TestSetupError.timeout(command.joined(separator: " "))
+        }
+        return Result(
+            status: status,
+            stdout: (try? String(contentsOfFile: directory + "/out", encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOfFile: directory + "/err", encoding: .utf8)) ?? ""
+        )
+    }
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Hotline needs to build, run and test, skipping those already present.
+#   postgresql      the server (initdb/pg_ctl, for the embedded database and the tests)
+#   libpq-dev       libpq headers (the CLibPQ module)
+#   libsystemd-dev  libsystemd headers (the CSystemd module)
+#   pkg-config      finds both
+#   systemd         systemd-socket-activate and systemd-analyze, used by tests and deploy checks
+set -euo pipefail
+packages=(postgresql libpq-dev libsystemd-dev pkg-config systemd)
+missing=()
+for package in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+    exit 0
+fi
+sudo=()
+[ "$(id -u)" -eq 0 ] || sudo=(sudo)
+echo "install-deps: installing ${missing[*]}"
+"${sudo[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
