@@ -54,6 +54,7 @@ let package = Package(
             dependencies: [
                 "CLibPQ",
                 "HotlineCore",
+                "HotlineProtocol",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings,

@@ -52,14 +52,17 @@ CREATE TABLE hotline.pbx_events (
     CHECK ((type LIKE 'call.%') = (call_id IS NOT NULL))
 );
 CREATE INDEX pbx_events_call ON hotline.pbx_events (call_id, occurred_at) WHERE call_id IS NOT NULL;
+-- Who was logged in on an extension at a given moment (first responder resolution, SPEC §5).
+CREATE INDEX pbx_events_agent ON hotline.pbx_events ((payload->>'agent'), occurred_at)
+    WHERE type IN ('agent.login', 'agent.logout');
 
 -- The call register (R1): one row per PBX call, folded from its events in any arrival order.
 CREATE TABLE hotline.calls (
     call_id          text PRIMARY KEY CHECK (length(call_id) BETWEEN 1 AND 128),
     caller_number    text CHECK (caller_number ~ '^\+?[0-9]{3,20}$'),
     caller_name      text CHECK (length(caller_name) <= 200),
-    dialled          text CHECK (length(dialled) <= 64),
-    queue            text CHECK (length(queue) <= 64),
+    dialled          text CHECK (length(dialled) <= 200),
+    queue            text CHECK (length(queue) <= 200),
     offered_at       timestamptz,
     answered_at      timestamptz,
     ended_at         timestamptz,
@@ -68,6 +71,8 @@ CREATE TABLE hotline.calls (
     first_responder  text REFERENCES hotline.staff (login),
     outcome          text NOT NULL DEFAULT 'in_progress'
         CHECK (outcome IN ('answered', 'abandoned', 'missed', 'in_progress')),
+    -- The order-independent fold of the call's events (HotlineCore.CallRecord); the columns above derive from it.
+    record           jsonb,
     updated_at       timestamptz NOT NULL DEFAULT now(),
     CHECK (outcome <> 'answered' OR answered_at IS NOT NULL),
     CHECK (first_responder IS NULL OR answered_at IS NOT NULL)

@@ -44,31 +44,40 @@ public enum Daemon {
         case .system: clock = SystemClock()
         case .manual: clock = ManualClock(start: configuration.clockStart ?? Date())
         }
+        let inherited = Systemd.listenedSockets()
+        let pbxListener = try listener(
+            named: "pbx",
+            inherited: inherited,
+            path: configuration.pbxSocket,
+            configuration: configuration,
+            logger: logger
+        )
+        let ingestor = EventIngestor(conninfo: database.conninfo, logger: logger)
+        let pbx = PBXServer(listener: pbxListener, ingestor: ingestor, logger: logger)
         let handler = ControlHandler(
             database: control,
             clock: clock,
             timeZone: configuration.zone,
             logger: logger,
-            statusSource: { DaemonStatus() }
+            statusSource: { DaemonStatus(spoolDepth: 0, pbxConnections: pbx.connectionCount) }
         )
-        let inherited = Systemd.listenedSockets()
-        let controlListener: UnixSocket
-        if let descriptor = inherited["control"], UnixSocket.isListeningUnixSocket(descriptor) {
-            controlListener = UnixSocket(descriptor: descriptor)
-            logger.info("control socket passed by systemd")
-        } else {
-            controlListener = try UnixSocket.listen(
-                path: configuration.controlSocket,
-                mode: configuration.socketMode,
-                group: configuration.socketGroup
-            )
-            logger.info("control socket listening", metadata: ["path": "\(configuration.controlSocket)"])
-        }
+        let controlListener = try listener(
+            named: "control",
+            inherited: inherited,
+            path: configuration.controlSocket,
+            configuration: configuration,
+            logger: logger
+        )
         let server = ControlServer(listener: controlListener, handler: handler, logger: logger)
         let service = DaemonService(
             control: server,
+            pbx: pbx,
+            ingestor: ingestor,
             logger: logger,
-            boundPath: inherited["control"] == nil ? configuration.controlSocket : nil
+            boundPaths: [
+                inherited["pbx"] == nil ? configuration.pbxSocket : nil,
+                inherited["control"] == nil ? configuration.controlSocket : nil,
+            ].compactMap { $0 }
         )
         let group = ServiceGroup(
             services: [service],
@@ -80,14 +89,35 @@ public enum Daemon {
     }
 }
 
+/// A listening socket passed by systemd socket activation under `name` (FileDescriptorName=), else bound here.
+private func listener(
+    named name: String,
+    inherited: [String: Int32],
+    path: String,
+    configuration: Configuration,
+    logger: Logger
+) throws -> UnixSocket {
+    if let descriptor = inherited[name], UnixSocket.isListeningUnixSocket(descriptor) {
+        logger.info("socket passed by systemd", metadata: ["socket": "\(name)"])
+        return UnixSocket(descriptor: descriptor)
+    }
+    let socket = try UnixSocket.listen(path: path, mode: configuration.socketMode, group: configuration.socketGroup)
+    logger.info("socket listening", metadata: ["socket": "\(name)", "path": "\(path)"])
+    return socket
+}
+
 /// The running daemon as one service: serves until graceful shutdown, reporting to systemd on the way.
 struct DaemonService: Service {
     let control: ControlServer
+    let pbx: PBXServer
+    let ingestor: EventIngestor
     let logger: Logger
-    /// The socket file this process created, removed on exit (an inherited socket belongs to systemd).
-    let boundPath: String?
+    /// Socket files this process created, removed on exit (inherited sockets belong to systemd).
+    let boundPaths: [String]
 
     func run() async throws {
+        ingestor.start()
+        pbx.start()
         control.start()
         Systemd.ready(status: "serving")
         logger.info("hotlined ready", metadata: ["version": "\(HotlineVersion.current)"])
@@ -98,12 +128,26 @@ struct DaemonService: Service {
                 try await Task.sleep(for: interval / 2)
             }
         }
+        let statusReporter = Task {
+            var previous = ingestor.storedCount
+            while !Task.isCancelled {
+                try await Task.sleep(for: .seconds(5))
+                let stored = ingestor.storedCount
+                Systemd.status(
+                    "serving; \(pbx.connectionCount) PBX connections; \((stored - previous) / 5) events/s; spool 0"
+                )
+                previous = stored
+            }
+        }
         try? await gracefulShutdown()
         watchdog.cancel()
+        statusReporter.cancel()
         Systemd.stopping()
-        logger.info("hotlined stopping")
+        logger.info("hotlined stopping: draining PBX connections")
+        pbx.stop()
+        ingestor.stop()
         control.stop()
-        if let boundPath { unlink(boundPath) }
+        for path in boundPaths { unlink(path) }
     }
 }
 

@@ -166,6 +166,11 @@ public struct UnixSocket: Sendable, Hashable {
         _ = Glibc.shutdown(descriptor, Int32(SHUT_RDWR))
     }
 
+    /// Stops reading: a blocked `read` returns end-of-file, while writes (acks of what was read) still go out.
+    public func shutdownReading() {
+        _ = Glibc.shutdown(descriptor, Int32(SHUT_RD))
+    }
+
     public func close() {
         _ = Glibc.close(descriptor)
     }

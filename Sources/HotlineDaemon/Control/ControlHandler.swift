@@ -147,6 +147,38 @@ public final class ControlHandler: Sendable {
                     try StaffDirectory.staff(department: department, on: connection)
                 }.map(\.json)
             )
+        case "calls.list":
+            let filterName = try arguments.optionalString("filter") ?? "all"
+            guard let filter = CallQueries.Filter(rawValue: filterName) else {
+                throw ControlError(code: .invalid, message: "calls: filter must be all, active or missed")
+            }
+            var since: Date?
+            if let text = try arguments.optionalString("since") {
+                guard let parsed = TimeFormatting.parseRFC3339(text) else {
+                    throw ControlError(code: .invalid, message: "--since: not an RFC 3339 time: \(text)")
+                }
+                since = parsed
+            }
+            let limit = try arguments.optionalInt("limit") ?? 100
+            guard (1...100_000).contains(limit) else {
+                throw ControlError(code: .invalid, message: "--limit must be between 1 and 100000")
+            }
+            let calls = try database.withConnectionBlocking { connection in
+                try CallQueries.list(filter: filter, since: since, limit: limit, on: connection)
+            }
+            return .array(calls.map { $0.json(timeZone: timeZone) })
+        case "call.show":
+            let callID = try arguments.string("call")
+            guard
+                let (call, events) = try database.withConnectionBlocking({ connection in
+                    try CallQueries.show(call: callID, on: connection)
+                })
+            else {
+                throw ControlError(code: .notFound, message: "no call '\(callID)' in the register")
+            }
+            guard case .object(var members) = call.json(timeZone: timeZone) else { return .null }
+            members.append(("events", .array(events.map { $0.json(timeZone: timeZone) })))
+            return .object(members)
         case "clock.advance", "clock.set":
             try require(.admin, of: caller, for: "clock")
             guard let manual = clock as? ManualClock else { throw ClockError.notManual }

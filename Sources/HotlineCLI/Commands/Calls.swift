@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import HotlineCore
+import HotlineProtocol
+
+extension HotlineCtl {
+    struct Calls: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "calls",
+            abstract: "List the call register (R1), newest first.",
+            discussion: """
+                --missed lists calls nobody answered (missed or abandoned): the call-back list.
+
+                Examples:
+                  hotlinectl calls --active
+                  hotlinectl calls --missed --since 2026-11-30T00:00:00+08:00 --json
+                """
+        )
+
+        @Flag(help: "Only calls still in progress.")
+        var active = false
+
+        @Flag(help: "Only calls nobody answered (missed or abandoned).")
+        var missed = false
+
+        @Option(help: "Only calls offered at or after this RFC 3339 time.")
+        var since: String?
+
+        @Option(help: "At most this many calls (default 100).")
+        var limit: Int = 100
+
+        @OptionGroup var global: GlobalOptions
+
+        func validate() throws {
+            if active && missed { throw ValidationError("--active and --missed exclude each other") }
+            if let since, TimeFormatting.parseRFC3339(since) == nil {
+                throw ValidationError("--since must be RFC 3339 with an offset, e.g. 2026-11-30T00:00:00+08:00")
+            }
+            if limit < 1 { throw ValidationError("--limit must be at least 1") }
+        }
+
+        func run() throws {
+            let filter = active ? "active" : missed ? "missed" : "all"
+            let result = try global.send(
+                "calls.list",
+                [
+                    ("filter", .string(filter)), ("since", since.map(JSONValue.string) ?? .null),
+                    ("limit", .int(Int64(limit))),
+                ]
+            )
+            let language = global.language
+            global.emit(result) { json in
+                var table = TextTable(headers: CallLabels.headers(language))
+                for call in json.arrayValue ?? [] { table.append(CallLabels.row(call, language)) }
+                return table.render()
+            }
+        }
+    }
+
+    struct Call: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "call",
+            abstract: "One call of the register.",
+            subcommands: [Show.self]
+        )
+
+        struct Show: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Show a call with its PBX events.",
+                discussion: "Example: hotlinectl call show 1701"
+            )
+
+            @Argument(help: "The PBX call id.")
+            var call: String
+
+            @OptionGroup var global: GlobalOptions
+
+            func run() throws {
+                let result = try global.send("call.show", [("call", .string(call))])
+                let language = global.language
+                global.emit(result) { json in
+                    var table = TextTable(headers: CallLabels.headers(language))
+                    table.append(CallLabels.row(json, language))
+                    var events = TextTable(headers: ["", "", ""])
+                    for event in json["events"]?.arrayValue ?? [] {
+                        events.append([
+                            event["at"]?.stringValue ?? "", event["type"]?.stringValue ?? "",
+                            event["id"]?.stringValue ?? "",
+                        ])
+                    }
+                    let eventLines = events.render().split(separator: "\n").dropFirst().joined(separator: "\n")
+                    return table.render() + "\n\n" + eventLines
+                }
+            }
+        }
+    }
+}
+
+/// Columns of call tables.
+enum CallLabels {
+    static func headers(_ language: Language) -> [String] {
+        language == .zh
+            ? ["呼叫", "来电号码", "来电人", "拨打号码", "来电时间", "结果", "首问责任人"]
+            : ["Call", "From", "Name", "To", "Offered", "Outcome", "First responder"]
+    }
+
+    static func row(_ call: JSONValue, _ language: Language) -> [String] {
+        let outcome = call["outcome"]?.stringValue ?? ""
+        let outcomeText: String
+        if language == .zh {
+            outcomeText =
+                ["answered": "已接听", "abandoned": "放弃", "missed": "未接", "in_progress": "进行中"][outcome] ?? outcome
+        } else {
+            outcomeText = outcome.replacingOccurrences(of: "_", with: " ")
+        }
+        return [
+            call["call"]?.stringValue ?? "", call["from"]?.stringValue ?? "-", call["from_name"]?.stringValue ?? "-",
+            call["to"]?.stringValue ?? "-", call["offered_at"]?.stringValue ?? "-", outcomeText,
+            call["first_responder"]?.stringValue ?? "-",
+        ]
+    }
+}
