@@ -52,14 +52,19 @@ public enum Daemon {
             configuration: configuration,
             logger: logger
         )
-        let ingestor = EventIngestor(conninfo: database.conninfo, logger: logger)
+        let ingestor = try EventIngestor(
+            conninfo: database.conninfo,
+            stateDirectory: configuration.stateDirectory,
+            spoolLimitBytes: configuration.spoolLimitBytes,
+            logger: logger
+        )
         let pbx = PBXServer(listener: pbxListener, ingestor: ingestor, logger: logger)
         let handler = ControlHandler(
             database: control,
             clock: clock,
             timeZone: configuration.zone,
             logger: logger,
-            statusSource: { DaemonStatus(spoolDepth: 0, pbxConnections: pbx.connectionCount) }
+            statusSource: { DaemonStatus(spoolDepth: ingestor.spoolDepth, pbxConnections: pbx.connectionCount) }
         )
         let controlListener = try listener(
             named: "control",
@@ -134,7 +139,9 @@ struct DaemonService: Service {
                 try await Task.sleep(for: .seconds(5))
                 let stored = ingestor.storedCount
                 Systemd.status(
-                    "serving; \(pbx.connectionCount) PBX connections; \((stored - previous) / 5) events/s; spool 0"
+                    "\(ingestor.isDatabaseReachable ? "serving" : "degraded: database unreachable"); "
+                        + "\(pbx.connectionCount) PBX connections; \((stored - previous) / 5) events/s; "
+                        + "spool \(ingestor.spoolDepth)"
                 )
                 previous = stored
             }

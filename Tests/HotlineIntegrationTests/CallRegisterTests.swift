@@ -165,29 +165,95 @@ struct CallRegisterTests {
         daemon.stop()
     }
 
-    @Test("while the database is down events are refused as unavailable, never acked; resends then succeed")
-    func databaseDown() throws {
+    /// A private cluster with a `hotline` database, for tests that stop the server.
+    private func clusterWithDatabase() throws -> (PrivateCluster, String) {
         let cluster = try PrivateCluster()
         let admin = try PGConnection(conninfo: cluster.conninfo)
         try admin.command("CREATE DATABASE hotline")
         admin.close()
-        let database = cluster.conninfo.replacingOccurrences(of: "dbname=postgres", with: "dbname=hotline")
+        return (cluster, cluster.conninfo.replacingOccurrences(of: "dbname=postgres", with: "dbname=hotline"))
+    }
+
+    private func eventCount(_ database: String, prefix: String) throws -> (total: Int, distinct: Int) {
+        let connection = try PGConnection(conninfo: database)
+        defer { connection.close() }
+        let row = try connection.query(
+            "SELECT count(*) AS n, count(DISTINCT event_id) AS d FROM hotline.pbx_events WHERE event_id LIKE $1",
+            [prefix + "%"]
+        ).first
+        return (try row?.decode("n", as: Int.self) ?? -1, try row?.decode("d", as: Int.self) ?? -1)
+    }
+
+    @Test("PostgreSQL stopped mid-stream: events are acked from the spool and replayed, none lost or doubled")
+    func databaseOutageSpool() throws {
+        let (cluster, database) = try clusterWithDatabase()
         let daemon = try makeDaemon(database: database)
         let client = try PBXTestClient(path: daemon.directory + "/pbx.sock")
-        #expect(
-            try client.exchange([Events.ended("u-1", call: "u", at: "2026-11-30T09:00:00+08:00")]).first?.isStored
-                == true
-        )
+        let lines = (0..<3000).map { Events.ended("s-\($0)", call: "s\($0 % 500)", at: "2026-11-30T09:00:00+08:00") }
+        #expect(try client.exchange(Array(lines[0..<1000])).allSatisfy { $0.isStored })
         try cluster.stop()
-        let refused = try client.exchange([Events.ended("u-2", call: "u2", at: "2026-11-30T09:00:00+08:00")])
-        #expect(refused.first?.errorCode == .unavailable)
-        #expect(refused.first?.id == "u-2")
-        #expect(try daemon.ctlJSON(["status"])["database"] == .string("unreachable"))
+        // Acked from the spool while the server is down; a resend of an already stored event is acked too.
+        #expect(try client.exchange(Array(lines[1000..<2000])).allSatisfy { $0.isStored })
+        #expect(try client.exchange([lines[5]]).first?.id == "s-5")
+        let degraded = try daemon.ctlJSON(["status"])
+        #expect(degraded["spool_depth"] == .int(1001))
+        #expect(degraded["database"] == .string("unreachable"))
+        #expect(degraded["state"] == .string("degraded"))
         try cluster.start()
-        let resent = try client.exchange([Events.ended("u-2", call: "u2", at: "2026-11-30T09:00:00+08:00")])
-        #expect(resent.first?.isStored == true)
-        #expect(try daemon.ctlJSON(["call", "show", "u2"])["outcome"] == .string("missed"))
+        // The spool drains within a few retry intervals; later events go straight to the database.
+        let deadline = Date().addingTimeInterval(20)
+        while try daemon.ctlJSON(["status"])["spool_depth"] != .int(0), Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        #expect(try client.exchange(Array(lines[2000..<3000])).allSatisfy { $0.isStored })
+        let counts = try eventCount(database, prefix: "s-")
+        #expect(counts.total == 3000)
+        #expect(counts.distinct == 3000)
+        #expect(try daemon.ctlJSON(["status"])["state"] == .string("running"))
         daemon.stop()
+    }
+
+    @Test("kill -9 while events wait in the spool: the restarted daemon replays them")
+    func spoolSurvivesKill() throws {
+        let (cluster, database) = try clusterWithDatabase()
+        let daemon = try makeDaemon(database: database)
+        try cluster.stop()
+        let client = try PBXTestClient(path: daemon.directory + "/pbx.sock")
+        let lines = (0..<500).map { Events.ended("v-\($0)", call: "v\($0)", at: "2026-11-30T09:00:00+08:00") }
+        #expect(try client.exchange(lines).allSatisfy { $0.isStored })
+        daemon.process.signal(SIGKILL)
+        _ = try daemon.process.wait(timeout: 10)
+        try cluster.start()
+        let restarted = try DaemonHarness(arguments: [
+            "--database", database, "--state-dir", daemon.directory + "/state",
+        ])
+        let deadline = Date().addingTimeInterval(20)
+        while try restarted.ctlJSON(["status"])["spool_depth"] != .int(0), Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        #expect(try eventCount(database, prefix: "v-") == (total: 500, distinct: 500))
+        restarted.stop()
+    }
+
+    @Test("a full spool refuses with unavailable and never acks")
+    func spoolFull() throws {
+        let (cluster, database) = try clusterWithDatabase()
+        let config = "/tmp/hl-spool-\(UUID().uuidString.prefix(8)).toml"
+        try "[state]\nspool_limit_bytes = 2000\n".write(toFile: config, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: config) }
+        let daemon = try makeDaemon(database: database, extra: ["--config", config])
+        try cluster.stop()
+        let client = try PBXTestClient(path: daemon.directory + "/pbx.sock")
+        let small = try client.exchange([Events.ended("f-1", call: "f1", at: "2026-11-30T09:00:00+08:00")])
+        #expect(small.first?.isStored == true)
+        let lines = (2..<60).map { Events.ended("f-\($0)", call: "f\($0)", at: "2026-11-30T09:00:00+08:00") }
+        let refused = try client.exchange(lines)
+        #expect(refused.allSatisfy { $0.errorCode == .unavailable })
+        guard case .refused(let error) = refused.first else { return }
+        #expect(error.message.contains("spool is full"))
+        try cluster.start()
+        daemon.stop()
+        #expect(try eventCount(database, prefix: "f-") == (total: 1, distinct: 1))
     }
 
     @Test("SIGTERM drains: what was read is committed and acked, and the daemon exits 0")

@@ -17,6 +17,8 @@ public struct Configuration: Sendable, Equatable {
     /// Socket permissions, 0660 by default: the daemon's user and group only.
     public var socketMode: Int
     public var stateDirectory: String
+    /// The most the PBX spool may hold while the database is unreachable; past it events are refused, not acked.
+    public var spoolLimitBytes: Int
     public var timeZone: String
     public var businessHours: String
     public var calendarFiles: [String]
@@ -50,6 +52,7 @@ public struct Configuration: Sendable, Equatable {
             socketGroup: nil,
             socketMode: 0o660,
             stateDirectory: DefaultPaths.stateDirectory,
+            spoolLimitBytes: 1 << 30,
             timeZone: "Asia/Shanghai",
             businessHours: "mon-fri 09:00-12:00,13:00-18:00",
             calendarFiles: [],
@@ -91,6 +94,11 @@ public struct Configuration: Sendable, Equatable {
                 }
                 socketMode = mode
             case "state.dir": stateDirectory = try string()
+            case "state.spool_limit_bytes":
+                guard case .integer(let value) = entry.value, value > 0 else {
+                    throw fail("must be a positive number of bytes")
+                }
+                spoolLimitBytes = value
             case "calendar.time_zone":
                 let value = try string()
                 guard TimeZone(identifier: value) != nil else { throw fail("unknown time zone '\(value)'") }

@@ -219,7 +219,7 @@ public final class ControlHandler: Sendable {
             pbxConnections: daemon.pbxConnections,
             clock: clock.kind,
             now: TimeFormatting.rfc3339(clock.now(), timeZone: timeZone),
-            state: databaseState == "ok" ? "running" : "degraded"
+            state: databaseState == "ok" && daemon.spoolDepth == 0 ? "running" : "degraded"
         )
     }
 

@@ -9,6 +9,10 @@ import Synchronization
 ///
 /// While one batch commits the next accumulates, so the cost of a commit is shared by every event in the batch
 /// and throughput grows with load instead of being bounded by one fsync per event.
+///
+/// While PostgreSQL is unreachable, batches go to the fsync'd ``EventSpool`` instead and are acked from there;
+/// the thread retries the database every second and replays the spool, in order, once it answers. While the
+/// spool holds events, new ones are spooled behind them, so the database sees them in arrival order.
 public final class EventIngestor: Sendable {
     /// A connection's events waiting for durability, and where their outcomes go.
     final class Submission: @unchecked Sendable {
@@ -24,6 +28,8 @@ public final class EventIngestor: Sendable {
 
     private let conninfo: String
     private let logger: Logger
+    private let spool: EventSpool
+    private let databaseReachable = Atomic<Bool>(true)
     private let queue = Mutex<[Submission]>([])
     private let wakeUp = DispatchSemaphore(value: 0)
     private let stopped = Atomic<Bool>(false)
@@ -32,10 +38,23 @@ public final class EventIngestor: Sendable {
     /// The most events one transaction takes; more wait for the next one.
     static let maximumBatch = 5000
 
-    public init(conninfo: String, logger: Logger) {
+    /// How long to wait before trying an unreachable database again.
+    static let retryInterval: TimeInterval = 1
+
+    public init(conninfo: String, stateDirectory: String, spoolLimitBytes: Int, logger: Logger) throws {
         self.conninfo = conninfo
         self.logger = logger
+        spool = try EventSpool(directory: stateDirectory, limitBytes: spoolLimitBytes, logger: logger)
+        if !spool.isEmpty {
+            logger.notice("events left in the spool will be replayed", metadata: ["events": "\(spool.depth)"])
+        }
     }
+
+    /// Events acked from the spool and not yet in the database.
+    public var spoolDepth: Int { spool.depth }
+
+    /// False while the last attempt to reach PostgreSQL failed.
+    public var isDatabaseReachable: Bool { databaseReachable.load(ordering: .relaxed) }
 
     /// Events stored since start (for STATUS and the event rate).
     public var storedCount: Int { stored.load(ordering: .relaxed) }
@@ -63,17 +82,28 @@ public final class EventIngestor: Sendable {
     }
 
     private func run() {
-        var connection: PGConnection?
+        var database = DatabaseLink(conninfo: conninfo)
         while true {
-            wakeUp.wait()
+            // With events in the spool, wake up every second to try the database again.
+            if spool.isEmpty {
+                wakeUp.wait()
+            } else {
+                _ = wakeUp.wait(timeout: .now() + EventIngestor.retryInterval)
+            }
+            if !spool.isEmpty { replaySpool(&database) }
             let batch = takeBatch()
             if batch.isEmpty {
                 if stopped.load(ordering: .sequentiallyConsistent) { break }
                 continue
             }
-            commit(batch, connection: &connection)
+            commit(batch, database: &database)
         }
-        connection?.close()
+        // One last try, so that a clean stop leaves the spool empty whenever the database is back.
+        if !spool.isEmpty {
+            database.retryAfter = .distantPast
+            replaySpool(&database)
+        }
+        database.close()
         finished.signal()
     }
 
@@ -92,36 +122,110 @@ public final class EventIngestor: Sendable {
         }
     }
 
-    private func commit(_ batch: [Submission], connection: inout PGConnection?) {
+    private func commit(_ batch: [Submission], database: inout DatabaseLink) {
         let events = batch.flatMap(\.events)
-        var outcomes: [Result<IngestOutcome, PBXLineError>]
+        var outcomes: [Result<IngestOutcome, PBXLineError>]?
+        if spool.isEmpty, database.mayTry {
+            do {
+                let results = try database.ingest(events)
+                databaseReachable.store(true, ordering: .relaxed)
+                outcomes = zip(events, results).map { event, outcome in
+                    if case .rejected(let reason) = outcome {
+                        return .failure(
+                            PBXLineError(
+                                code: .invalidField,
+                                id: event.id,
+                                message: "refused by the database: \(reason)"
+                            )
+                        )
+                    }
+                    return .success(outcome)
+                }
+                stored.add(results.filter { $0 == .stored }.count, ordering: .relaxed)
+            } catch {
+                noteUnreachable(error, events: events.count)
+            }
+        }
+        if outcomes == nil {
+            outcomes = spoolOrRefuse(events)
+        }
+        var offset = 0
+        for submission in batch {
+            submission.outcomes = Array(outcomes![offset..<offset + submission.events.count])
+            offset += submission.events.count
+            submission.done.signal()
+        }
+    }
+
+    /// Acks from the spool what the database cannot take now; refuses (never acks) what the spool cannot hold.
+    private func spoolOrRefuse(_ events: [PBXEvent]) -> [Result<IngestOutcome, PBXLineError>] {
+        do {
+            try spool.append(events)
+            return events.map { _ in .success(.stored) }
+        } catch {
+            logger.error("cannot spool PBX events", metadata: ["events": "\(events.count)", "error": "\(error)"])
+            return events.map { .failure(.unavailable(id: $0.id, reason: "\(error)")) }
+        }
+    }
+
+    private func replaySpool(_ database: inout DatabaseLink) {
+        guard database.mayTry else { return }
+        do {
+            let events = try spool.contents()
+            var start = 0
+            while start < events.count {
+                let end = min(start + EventIngestor.maximumBatch, events.count)
+                let results = try database.ingest(Array(events[start..<end]))
+                stored.add(results.filter { $0 == .stored }.count, ordering: .relaxed)
+                start = end
+            }
+            try spool.clear()
+            databaseReachable.store(true, ordering: .relaxed)
+            logger.notice("spool replayed into the database", metadata: ["events": "\(events.count)"])
+        } catch {
+            noteUnreachable(error, events: spool.depth)
+        }
+    }
+
+    private func noteUnreachable(_ error: any Error, events: Int) {
+        if databaseReachable.exchange(false, ordering: .relaxed) {
+            logger.error(
+                "PostgreSQL unreachable; acking PBX events from the local spool",
+                metadata: ["events": "\(events)", "error": "\(error)"]
+            )
+        }
+    }
+}
+
+/// The ingest thread's connection, with a pause after a failure so that an unreachable server is not hammered.
+private struct DatabaseLink {
+    let conninfo: String
+    var connection: PGConnection?
+    var retryAfter = Date.distantPast
+
+    init(conninfo: String) {
+        self.conninfo = conninfo
+    }
+
+    var mayTry: Bool { Date() >= retryAfter }
+
+    mutating func ingest(_ events: [PBXEvent]) throws -> [IngestOutcome] {
         do {
             if connection == nil || connection?.isOpen == false {
                 connection?.close()
                 connection = try PGConnection(conninfo: conninfo)
             }
-            let results = try CallRegisterStore.ingest(events, on: connection!)
-            outcomes = zip(events, results).map { event, outcome in
-                if case .rejected(let reason) = outcome {
-                    return .failure(
-                        PBXLineError(code: .invalidField, id: event.id, message: "refused by the database: \(reason)")
-                    )
-                }
-                return .success(outcome)
-            }
-            stored.add(results.filter { $0 == .stored }.count, ordering: .relaxed)
+            return try CallRegisterStore.ingest(events, on: connection!)
         } catch {
-            // Never ack what is not durable: the adapter resends after `unavailable`.
-            logger.error("cannot store PBX events", metadata: ["events": "\(events.count)", "error": "\(error)"])
             connection?.close()
             connection = nil
-            outcomes = events.map { .failure(.unavailable(id: $0.id, reason: "database unreachable: \(error)")) }
+            retryAfter = Date().addingTimeInterval(EventIngestor.retryInterval)
+            throw error
         }
-        var offset = 0
-        for submission in batch {
-            submission.outcomes = Array(outcomes[offset..<offset + submission.events.count])
-            offset += submission.events.count
-            submission.done.signal()
-        }
+    }
+
+    mutating func close() {
+        connection?.close()
+        connection = nil
     }
 }
