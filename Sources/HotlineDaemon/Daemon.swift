@@ -35,9 +35,15 @@ public enum Daemon {
         let database = try DatabaseEndpoint(configuration: configuration, logger: logger)
         defer { database.stopEmbedded() }
         let control = try PostgresSession(conninfo: database.conninfo, label: "control", logger: logger)
-        let migrator = Migrator(logger: logger)
-        let applied = try await control.withConnection { connection in try migrator.migrate(connection) }
-        if !applied.isEmpty { logger.info("migrations applied", metadata: ["versions": "\(applied)"]) }
+        let schema = SchemaGate(logger: logger)
+        do {
+            let applied = try await control.withConnection { connection in try schema.ensure(connection) }
+            if !applied.isEmpty { logger.info("migrations applied", metadata: ["versions": "\(applied)"]) }
+        } catch let error as PostgresError where error.isConnectionLoss {
+            // An external database that is down must not keep calls from being registered: start degraded, spool
+            // PBX events, and migrate once the database answers.
+            logger.error("PostgreSQL unreachable at start; running degraded", metadata: ["error": "\(error)"])
+        }
 
         let clock: any HotlineClock
         switch configuration.clock {
@@ -54,6 +60,7 @@ public enum Daemon {
         )
         let ingestor = try EventIngestor(
             conninfo: database.conninfo,
+            schema: schema,
             stateDirectory: configuration.stateDirectory,
             spoolLimitBytes: configuration.spoolLimitBytes,
             logger: logger
@@ -61,6 +68,7 @@ public enum Daemon {
         let pbx = PBXServer(listener: pbxListener, ingestor: ingestor, logger: logger)
         let handler = ControlHandler(
             database: control,
+            schema: schema,
             clock: clock,
             timeZone: configuration.zone,
             logger: logger,

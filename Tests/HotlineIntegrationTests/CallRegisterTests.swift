@@ -235,6 +235,28 @@ struct CallRegisterTests {
         restarted.stop()
     }
 
+    @Test("an external database down at start: the daemon starts degraded, spools, and migrates when it is back")
+    func startWhileDatabaseDown() throws {
+        let (cluster, database) = try clusterWithDatabase()
+        try cluster.stop()
+        let daemon = try DaemonHarness(arguments: ["--database", database + " connect_timeout=2"])
+        #expect(try daemon.ctlJSON(["status"])["database"] == .string("unreachable"))
+        let unavailable = try daemon.ctl(["dept", "list"])
+        #expect(unavailable.status == 5)
+        let client = try PBXTestClient(path: daemon.directory + "/pbx.sock")
+        let lines = (0..<50).map { Events.ended("w-\($0)", call: "w\($0)", at: "2026-11-30T09:00:00+08:00") }
+        #expect(try client.exchange(lines).allSatisfy { $0.isStored })
+        try cluster.start()
+        let deadline = Date().addingTimeInterval(20)
+        while try daemon.ctlJSON(["status"])["spool_depth"] != .int(0), Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        #expect(try daemon.ctlJSON(["status"])["state"] == .string("running"))
+        #expect(try eventCount(database, prefix: "w-") == (total: 50, distinct: 50))
+        #expect(try daemon.ctlJSON(["dept", "list"]) == .array([]))
+        daemon.stop()
+    }
+
     @Test("a full spool refuses with unavailable and never acks")
     func spoolFull() throws {
         let (cluster, database) = try clusterWithDatabase()

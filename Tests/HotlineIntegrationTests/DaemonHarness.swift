@@ -11,24 +11,35 @@ final class DaemonHarness {
     var controlSocket: String { directory + "/control.sock" }
 
     /// Starts `hotlined` with `arguments` (plus private socket and state paths) and waits until `status` answers.
-    init(arguments: [String], startupTimeout: TimeInterval = 60) throws {
+    /// `launcher` runs hotlined through another program (systemd-socket-activate); `environment` adds variables.
+    init(
+        arguments: [String],
+        startupTimeout: TimeInterval = 60,
+        environment extra: [String: String] = [:],
+        launcher: [String] = [],
+        readinessSocket: String? = nil
+    ) throws {
         directory = "/tmp/hl-" + String(UUID().uuidString.prefix(8))
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         logPath = directory + "/hotlined.log"
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "NOTIFY_SOCKET")
-        process = try ChildProcess.spawn(
-            TestEnvironment.binDirectory + "/hotlined",
-            [
+        environment.merge(extra) { $1 }
+        let command =
+            launcher + [TestEnvironment.binDirectory + "/hotlined"]
+            + [
                 "--control-socket", directory + "/control.sock", "--pbx-socket", directory + "/pbx.sock",
                 "--state-dir", directory + "/state",
-            ] + arguments,
+            ] + arguments
+        process = try ChildProcess.spawn(
+            command[0],
+            Array(command.dropFirst()),
             stdoutPath: logPath,
             environment: environment
         )
         let deadline = Date().addingTimeInterval(startupTimeout)
         while true {
-            if let result = try? ctl(["status", "--json"]), result.status == 0 { break }
+            if let result = try? ctl(["status", "--json"], socket: readinessSocket), result.status == 0 { break }
             guard process.isRunning else {
                 throw TestSetupError.command("hotlined exited early", log())
             }
@@ -42,16 +53,18 @@ final class DaemonHarness {
     }
 
     /// Runs `hotlinectl` against this daemon.
-    func ctl(_ arguments: [String], environment: [String: String] = [:]) throws -> ProcessRunner.Result {
+    func ctl(_ arguments: [String], environment: [String: String] = [:], socket: String? = nil) throws
+        -> ProcessRunner.Result
+    {
         try ProcessRunner.run(
-            [TestEnvironment.binDirectory + "/hotlinectl", "--socket", controlSocket] + arguments,
+            [TestEnvironment.binDirectory + "/hotlinectl", "--socket", socket ?? controlSocket] + arguments,
             environment: ["LANG": "C"].merging(environment) { $1 }
         )
     }
 
     /// Runs `hotlinectl … --json` and parses what it printed.
-    func ctlJSON(_ arguments: [String]) throws -> JSONValue {
-        let result = try ctl(arguments + ["--json"])
+    func ctlJSON(_ arguments: [String], socket: String? = nil) throws -> JSONValue {
+        let result = try ctl(arguments + ["--json"], socket: socket)
         #expect(result.status == 0, "hotlinectl \(arguments) failed: \(result.stderr)")
         return try JSONValue.parse(Array(result.stdout.utf8))
     }

@@ -8,6 +8,7 @@ import Logging
 /// Turns control requests into work: identifies the caller, checks the role, runs the command against the store.
 public final class ControlHandler: Sendable {
     private let database: PostgresSession
+    private let schema: SchemaGate
     private let clock: any HotlineClock
     private let timeZone: TimeZone
     private let logger: Logger
@@ -15,12 +16,14 @@ public final class ControlHandler: Sendable {
 
     public init(
         database: PostgresSession,
+        schema: SchemaGate,
         clock: any HotlineClock,
         timeZone: TimeZone,
         logger: Logger,
         statusSource: @escaping @Sendable () -> DaemonStatus
     ) {
         self.database = database
+        self.schema = schema
         self.clock = clock
         self.timeZone = timeZone
         self.logger = logger
@@ -31,6 +34,9 @@ public final class ControlHandler: Sendable {
         do {
             // `status` answers even when the database is down: that is when people need it most.
             if request.command == "status" { return .success(status().json) }
+            if !schema.isReady {
+                try database.withConnectionBlocking { connection in try schema.ensure(connection) }
+            }
             let caller = try identify(request, peer: peer)
             return .success(try dispatch(request, caller: caller))
         } catch let error as ControlError {
@@ -203,6 +209,7 @@ public final class ControlHandler: Sendable {
         var pending = 0
         do {
             pending = try database.withConnectionBlocking { connection in
+                try schema.ensure(connection)
                 let rows = try connection.query(
                     "SELECT count(*) AS pending FROM hotline.deadlines WHERE state = 'pending'"
                 )

@@ -29,6 +29,7 @@ public final class EventIngestor: Sendable {
     private let conninfo: String
     private let logger: Logger
     private let spool: EventSpool
+    private let schema: SchemaGate
     private let databaseReachable = Atomic<Bool>(true)
     private let queue = Mutex<[Submission]>([])
     private let wakeUp = DispatchSemaphore(value: 0)
@@ -41,8 +42,15 @@ public final class EventIngestor: Sendable {
     /// How long to wait before trying an unreachable database again.
     static let retryInterval: TimeInterval = 1
 
-    public init(conninfo: String, stateDirectory: String, spoolLimitBytes: Int, logger: Logger) throws {
+    public init(
+        conninfo: String,
+        schema: SchemaGate,
+        stateDirectory: String,
+        spoolLimitBytes: Int,
+        logger: Logger
+    ) throws {
         self.conninfo = conninfo
+        self.schema = schema
         self.logger = logger
         spool = try EventSpool(directory: stateDirectory, limitBytes: spoolLimitBytes, logger: logger)
         if !spool.isEmpty {
@@ -82,7 +90,7 @@ public final class EventIngestor: Sendable {
     }
 
     private func run() {
-        var database = DatabaseLink(conninfo: conninfo)
+        var database = DatabaseLink(conninfo: conninfo, schema: schema)
         while true {
             // With events in the spool, wake up every second to try the database again.
             if spool.isEmpty {
@@ -200,11 +208,13 @@ public final class EventIngestor: Sendable {
 /// The ingest thread's connection, with a pause after a failure so that an unreachable server is not hammered.
 private struct DatabaseLink {
     let conninfo: String
+    let schema: SchemaGate
     var connection: PGConnection?
     var retryAfter = Date.distantPast
 
-    init(conninfo: String) {
+    init(conninfo: String, schema: SchemaGate) {
         self.conninfo = conninfo
+        self.schema = schema
     }
 
     var mayTry: Bool { Date() >= retryAfter }
@@ -215,6 +225,7 @@ private struct DatabaseLink {
                 connection?.close()
                 connection = try PGConnection(conninfo: conninfo)
             }
+            try schema.ensure(connection!)
             return try CallRegisterStore.ingest(events, on: connection!)
         } catch {
             connection?.close()

@@ -51,6 +51,7 @@ public final class PostgresSession: @unchecked Sendable {
 
     /// Runs `body` on the session's queue and waits for it: for callers on their own threads (socket
     /// connections), never for tasks on the cooperative pool.
+    @discardableResult
     public func withConnectionBlocking<T>(_ body: (PGConnection) throws -> T) throws -> T {
         try queue.sync { try runWithReconnect(body) }
     }
