@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .executable(name: "hotlined", targets: ["hotlined"]),
         .executable(name: "hotlinectl", targets: ["hotlinectl"]),
+        .executable(name: "hotline-pbx-sim", targets: ["hotline-pbx-sim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -95,6 +96,21 @@ let package = Package(
             name: "hotlined",
             dependencies: [
                 "HotlineDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The reference PBX adapter: pipelining, ack matching and resend after reconnect; and its simulator.
+        .target(
+            name: "HotlineAdapter",
+            dependencies: ["HotlineProtocol", "HotlineSystem"],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "hotline-pbx-sim",
+            dependencies: [
+                "HotlineAdapter",
+                "HotlineProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

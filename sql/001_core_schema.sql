@@ -48,13 +48,17 @@ CREATE TABLE hotline.pbx_events (
     call_id     text CHECK (length(call_id) BETWEEN 1 AND 128),
     occurred_at timestamptz NOT NULL,
     received_at timestamptz NOT NULL DEFAULT now(),
-    payload     jsonb NOT NULL,
-    CHECK ((type LIKE 'call.%') = (call_id IS NOT NULL))
+    -- agent.login / agent.logout: the extension and the staff login, to answer "who was on 8001 at 09:15".
+    agent       text CHECK (length(agent) <= 32),
+    staff       text CHECK (length(staff) <= 64),
+    -- The event in the wire format, as parsed and re-encoded (kept as text: cheap to store, exact to replay).
+    payload     text NOT NULL,
+    CHECK ((type LIKE 'call.%') = (call_id IS NOT NULL)),
+    CHECK ((type LIKE 'agent.%') = (agent IS NOT NULL AND staff IS NOT NULL))
 );
 CREATE INDEX pbx_events_call ON hotline.pbx_events (call_id, occurred_at) WHERE call_id IS NOT NULL;
 -- Who was logged in on an extension at a given moment (first responder resolution, SPEC §5).
-CREATE INDEX pbx_events_agent ON hotline.pbx_events ((payload->>'agent'), occurred_at)
-    WHERE type IN ('agent.login', 'agent.logout');
+CREATE INDEX pbx_events_agent ON hotline.pbx_events (agent, occurred_at) WHERE agent IS NOT NULL;
 
 -- The call register (R1): one row per PBX call, folded from its events in any arrival order.
 CREATE TABLE hotline.calls (
@@ -71,8 +75,9 @@ CREATE TABLE hotline.calls (
     first_responder  text REFERENCES hotline.staff (login),
     outcome          text NOT NULL DEFAULT 'in_progress'
         CHECK (outcome IN ('answered', 'abandoned', 'missed', 'in_progress')),
-    -- The order-independent fold of the call's events (HotlineCore.CallRecord); the columns above derive from it.
-    record           jsonb,
+    -- The order-independent fold of the call's events (HotlineCore.CallRecord, as JSON text); the columns above
+    -- derive from it.
+    record           text,
     updated_at       timestamptz NOT NULL DEFAULT now(),
     CHECK (outcome <> 'answered' OR answered_at IS NOT NULL),
     CHECK (first_responder IS NULL OR answered_at IS NOT NULL)

@@ -55,6 +55,23 @@ public struct CallRecord: Hashable, Sendable, Codable {
         return true
     }
 
+    /// The facts the record keeps — the earliest offer, answer and end, and every transfer. Folding them into an
+    /// empty record gives this record again, so they are all a store needs to keep.
+    public var keptFacts: [CallEventFact] {
+        var facts = [offered, answered, ended].compactMap { $0 }
+        for transfer in transfers {
+            facts.append(
+                CallEventFact(
+                    eventID: transfer.eventID,
+                    callID: callID,
+                    at: transfer.at,
+                    kind: .transferred(fromAgent: transfer.fromAgent, toAgent: transfer.toAgent)
+                )
+            )
+        }
+        return facts
+    }
+
     private static func keepEarliest(_ fact: CallEventFact, in slot: inout CallEventFact?) {
         if let current = slot, !fact.precedes(current) { return }
         slot = fact

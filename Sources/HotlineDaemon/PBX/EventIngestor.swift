@@ -80,13 +80,12 @@ public final class EventIngestor: Sendable {
         finished.wait()
     }
 
-    /// Hands in events and blocks the calling (connection) thread until they are durable or refused.
-    func submit(_ events: [PBXEvent]) -> [Result<IngestOutcome, PBXLineError>] {
+    /// Hands in events without waiting; `submission.done` is signalled once they are durable or refused.
+    func enqueue(_ events: [PBXEvent]) -> Submission {
         let submission = Submission(events: events)
         queue.withLock { $0.append(submission) }
         wakeUp.signal()
-        submission.done.wait()
-        return submission.outcomes
+        return submission
     }
 
     private func run() {

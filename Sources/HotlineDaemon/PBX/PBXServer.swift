@@ -96,10 +96,23 @@ public final class PBXServer: Sendable {
         case event(PBXEvent)
     }
 
+    /// What one read produced: its slots, and the ingest submission of its events (if any).
+    private struct ReadBatch {
+        var slots: [Slot]
+        var submission: EventIngestor.Submission?
+    }
+
+    /// Reads, parses and submits on this thread while a second thread writes the acks in order as submissions
+    /// become durable: a connection keeps several batches in flight, so its next read is parsed while the last
+    /// one commits.
     private func serve(_ connection: UnixSocket) {
         logger.info("PBX adapter connected")
+        let pending = PendingAcks(limit: PBXServer.maximumBatchesInFlight)
+        let writer = Thread { [self] in writeAcks(pending, to: connection) }
+        writer.name = "hotline-pbx-ack"
+        writer.start()
         var framer = LineFramer(maxLineLength: maximumLineLength)
-        while true {
+        while !pending.writerFailed {
             let chunk: [UInt8]
             do {
                 chunk = try connection.read(maximum: 256 * 1024)
@@ -109,53 +122,122 @@ public final class PBXServer: Sendable {
             if chunk.isEmpty { break }
             framer.append(chunk)
             var slots: [Slot] = []
+            var events: [PBXEvent] = []
             while let frame = framer.nextLine() {
                 switch frame {
                 case .tooLong:
                     slots.append(.answered(.refused(.lineTooLong(limit: maximumLineLength))))
                 case .line(let bytes):
                     switch PBXEventParser.parse(line: bytes) {
-                    case .success(let event): slots.append(.event(event))
-                    case .failure(let error): slots.append(.answered(.refused(error)))
+                    case .success(let event):
+                        slots.append(.event(event))
+                        events.append(event)
+                    case .failure(let error):
+                        slots.append(.answered(.refused(error)))
                     }
                 }
             }
             guard !slots.isEmpty else { continue }
-            if !answer(slots, on: connection) { break }
+            pending.push(ReadBatch(slots: slots, submission: events.isEmpty ? nil : ingestor.enqueue(events)))
         }
+        pending.finish()
+        pending.waitUntilWriterDone()
         logger.info("PBX adapter disconnected")
     }
 
-    /// Commits the events among `slots` as one group, then writes every ack in line order.
-    private func answer(_ slots: [Slot], on connection: UnixSocket) -> Bool {
-        let events = slots.compactMap { slot -> PBXEvent? in
-            if case .event(let event) = slot { return event }
-            return nil
-        }
-        var outcomes = (events.isEmpty ? [] : ingestor.submit(events)).makeIterator()
-        var output: [UInt8] = []
-        for slot in slots {
-            switch slot {
-            case .answered(let ack):
-                output += ack.encodedLine()
-            case .event(let event):
-                switch outcomes.next() {
-                case .success(.stored)?: output += PBXAck.accepted(id: event.id, duplicate: false).encodedLine()
-                case .success(.duplicate)?: output += PBXAck.accepted(id: event.id, duplicate: true).encodedLine()
-                case .failure(let error)?: output += PBXAck.refused(error).encodedLine()
-                case .success(.rejected(let reason))?:
-                    output += PBXAck.refused(PBXLineError(code: .invalidField, id: event.id, message: reason))
-                        .encodedLine()
-                case nil:
-                    output += PBXAck.refused(.unavailable(id: event.id, reason: "internal error")).encodedLine()
+    /// Most reads of one connection waiting for their acks; past it the reader waits (backpressure).
+    static let maximumBatchesInFlight = 16
+
+    private func writeAcks(_ pending: PendingAcks, to connection: UnixSocket) {
+        defer { pending.writerDone() }
+        while let batch = pending.pop() {
+            batch.submission?.done.wait()
+            var outcomes = (batch.submission?.outcomes ?? []).makeIterator()
+            var output: [UInt8] = []
+            for slot in batch.slots {
+                switch slot {
+                case .answered(let ack):
+                    output += ack.encodedLine()
+                case .event(let event):
+                    output += PBXServer.ack(for: event, outcome: outcomes.next()).encodedLine()
                 }
             }
+            do {
+                try connection.write(output)
+            } catch {
+                pending.writerFailed = true
+                // Keep draining so that the reader is never stuck behind a full queue.
+                while let rest = pending.pop() { rest.submission?.done.wait() }
+                return
+            }
         }
-        do {
-            try connection.write(output)
-            return true
-        } catch {
-            return false
+    }
+
+    private static func ack(for event: PBXEvent, outcome: Result<IngestOutcome, PBXLineError>?) -> PBXAck {
+        switch outcome {
+        case .success(.stored)?: return .accepted(id: event.id, duplicate: false)
+        case .success(.duplicate)?: return .accepted(id: event.id, duplicate: true)
+        case .success(.rejected(let reason))?:
+            return .refused(PBXLineError(code: .invalidField, id: event.id, message: reason))
+        case .failure(let error)?: return .refused(error)
+        case nil: return .refused(.unavailable(id: event.id, reason: "internal error"))
+        }
+    }
+
+    /// The queue between a connection's reader and its ack writer, bounded for backpressure.
+    private final class PendingAcks: @unchecked Sendable {
+        private let condition = NSCondition()
+        private var batches: [ReadBatch] = []
+        private var finished = false
+        private var writerExited = false
+        private let limit: Int
+        private var failed = false
+
+        init(limit: Int) {
+            self.limit = limit
+        }
+
+        var writerFailed: Bool {
+            get { condition.withLock { failed } }
+            set { condition.withLock { failed = newValue } }
+        }
+
+        func push(_ batch: ReadBatch) {
+            condition.lock()
+            while batches.count >= limit && !failed { condition.wait() }
+            batches.append(batch)
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        /// The next batch in order, or nil once the reader finished and everything was taken.
+        func pop() -> ReadBatch? {
+            condition.lock()
+            defer { condition.unlock() }
+            while batches.isEmpty && !finished { condition.wait() }
+            guard !batches.isEmpty else { return nil }
+            condition.broadcast()
+            return batches.removeFirst()
+        }
+
+        func finish() {
+            condition.withLock {
+                finished = true
+                condition.broadcast()
+            }
+        }
+
+        func writerDone() {
+            condition.withLock {
+                writerExited = true
+                condition.broadcast()
+            }
+        }
+
+        func waitUntilWriterDone() {
+            condition.lock()
+            while !writerExited { condition.wait() }
+            condition.unlock()
         }
     }
 }

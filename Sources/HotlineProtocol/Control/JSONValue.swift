@@ -138,6 +138,13 @@ public enum JSONValue: Sendable, Equatable, Codable {
     /// JSON string escaping: quotes, backslashes and control characters; everything else stays UTF-8 (中文 as is).
     public static func writeString(_ value: String, into output: inout String) {
         output += "\""
+        // Fast path: most strings need no escaping at all and are appended whole.
+        let needsEscaping = value.utf8.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }
+        if !needsEscaping {
+            output += value
+            output += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": output += "\\\""

@@ -17,7 +17,7 @@ public enum CallRegisterStore {
     /// Stores a batch of events in one transaction and folds them into the register; the caller commits acks only
     /// after this returns.
     ///
-    /// One statement inserts the whole batch (`jsonb_to_recordset`), so a batch costs a handful of round trips
+    /// One statement inserts the whole batch (`json_to_recordset`), so a batch costs a handful of round trips
     /// whatever its size: that is what makes group commit pay. When PostgreSQL refuses the batch for its data
     /// (SQLSTATE classes 22 and 23), it is retried event by event so that only the bad event is refused.
     public static func ingest(_ events: [PBXEvent], on connection: PGConnection) throws -> [IngestOutcome] {
@@ -50,17 +50,28 @@ public enum CallRegisterStore {
             JSONValue.writeString(event.id, into: &rows)
             rows += ",\"type\":\"\(event.typeName)\",\"call_id\":"
             if let call = event.callID { JSONValue.writeString(call, into: &rows) } else { rows += "null" }
-            rows += ",\"occurred_at\":\"\(PostgresTimestamp.format(event.at))\",\"payload\":"
-            rows += String(decoding: event.encodedLine().dropLast(), as: UTF8.self)
+            rows += ",\"occurred_at\":\"\(PostgresTimestamp.format(event.at))\""
+            switch event.kind {
+            case .agentLogin(let agent, let staff), .agentLogout(let agent, let staff):
+                rows += ",\"agent\":"
+                JSONValue.writeString(agent, into: &rows)
+                rows += ",\"staff\":"
+                JSONValue.writeString(staff, into: &rows)
+            default:
+                break
+            }
+            rows += ",\"payload\":"
+            JSONValue.writeString(String(decoding: event.encodedLine().dropLast(), as: UTF8.self), into: &rows)
             rows += "}"
         }
         rows += "]"
         let inserted = try connection.query(
             """
-            INSERT INTO hotline.pbx_events (event_id, type, call_id, occurred_at, payload)
-            SELECT event_id, type, call_id, occurred_at, payload
-            FROM jsonb_to_recordset($1::jsonb)
-                AS r(event_id text, type text, call_id text, occurred_at timestamptz, payload jsonb)
+            INSERT INTO hotline.pbx_events (event_id, type, call_id, occurred_at, agent, staff, payload)
+            SELECT event_id, type, call_id, occurred_at, agent, staff, payload
+            FROM json_to_recordset($1::json)
+                AS r(event_id text, type text, call_id text, occurred_at timestamptz, agent text, staff text,
+                     payload text)
             ON CONFLICT (event_id) DO NOTHING
             RETURNING event_id
             """,
@@ -116,68 +127,47 @@ public enum CallRegisterStore {
         guard !callEvents.isEmpty else { return }
         let staff = try resolveExtensions(callEvents, on: connection)
         let callIDs = Array(Set(callEvents.compactMap(\.callID))).sorted()
-        // Create missing rows first, so that FOR UPDATE below serialises daemons folding into the same call.
+        var records = try lockRecords(callIDs, on: connection)
+        for event in callEvents {
+            guard let fact = fact(of: event, staff: staff) else { continue }
+            var record = records[fact.callID] ?? CallRecord(callID: fact.callID)
+            record.apply(fact)
+            records[fact.callID] = record
+        }
+        try writeRecords(callIDs.compactMap { records[$0] }, on: connection)
+    }
+
+    /// Reads (creating when missing) and row-locks the calls' records, so that daemons folding into the same call
+    /// take turns.
+    private static func lockRecords(_ callIDs: [String], on connection: PGConnection) throws -> [String: CallRecord] {
         try connection.command(
             "INSERT INTO hotline.calls (call_id) SELECT unnest($1::text[]) ON CONFLICT (call_id) DO NOTHING",
             [callIDs]
         )
-        let existing = try connection.query(
-            "SELECT call_id, record::text AS record FROM hotline.calls WHERE call_id = ANY($1::text[]) FOR UPDATE",
+        let rows = try connection.query(
+            "SELECT call_id, record FROM hotline.calls WHERE call_id = ANY($1::text[]) ORDER BY call_id FOR UPDATE",
             [callIDs]
         )
-        let decoder = JSONDecoder()
         var records: [String: CallRecord] = [:]
-        for row in existing {
-            let callID = try row.decode("call_id", as: String.self)
-            if let text = try row.decodeIfPresent("record", as: String.self) {
-                records[callID] = try decoder.decode(CallRecord.self, from: Data(text.utf8))
-            } else {
-                records[callID] = CallRecord(callID: callID)
-            }
+        for row in rows {
+            let callID: String = try row.decode("call_id")
+            let text: String? = try row.decodeIfPresent("record")
+            records[callID] =
+                try text.map { try CallRecordCoding.decode($0, callID: callID) } ?? CallRecord(callID: callID)
         }
-        for event in callEvents {
-            let at = PostgresTimestamp.format(event.at)
-            guard let fact = event.callEventFact(resolvingStaff: { staff[AgentAtTime(extension: $0, at: at)] }),
-                let callID = event.callID
-            else {
-                continue
-            }
-            records[callID, default: CallRecord(callID: callID)].apply(fact)
-        }
-        let encoder = JSONEncoder()
-        var rows: [JSONValue] = []
-        for callID in callIDs {
-            guard let record = records[callID] else { continue }
-            let recordText = String(decoding: try encoder.encode(record), as: UTF8.self)
-            rows.append(
-                .object([
-                    ("call_id", .string(callID)),
-                    ("caller_number", record.from.map { .string($0.normalized) } ?? .null),
-                    ("caller_name", record.fromName.map(JSONValue.string) ?? .null),
-                    ("dialled", record.to.map(JSONValue.string) ?? .null),
-                    ("queue", record.queue.map(JSONValue.string) ?? .null),
-                    ("offered_at", record.offeredAt.map { .string(PostgresTimestamp.format($0)) } ?? .null),
-                    ("answered_at", record.answeredAt.map { .string(PostgresTimestamp.format($0)) } ?? .null),
-                    ("ended_at", record.endedAt.map { .string(PostgresTimestamp.format($0)) } ?? .null),
-                    ("end_cause", record.endCause.map { .string($0.rawValue) } ?? .null),
-                    (
-                        "answered_by",
-                        record.answeringAgents.isEmpty ? .null : .array(record.answeringAgents.map(JSONValue.string))
-                    ),
-                    ("first_responder", record.firstResponder.map(JSONValue.string) ?? .null),
-                    ("outcome", .string(record.outcome.rawValue)),
-                    ("record", .string(recordText)),
-                ])
-            )
-        }
+        return records
+    }
+
+    private static func writeRecords(_ records: [CallRecord], on connection: PGConnection) throws {
+        let rows = records.map { registerRow($0, encoded: CallRecordCoding.encode($0)) }
         try connection.command(
             """
             UPDATE hotline.calls AS c SET
                 caller_number = r.caller_number, caller_name = r.caller_name, dialled = r.dialled, queue = r.queue,
                 offered_at = r.offered_at, answered_at = r.answered_at, ended_at = r.ended_at,
                 end_cause = r.end_cause, answered_by = r.answered_by, first_responder = r.first_responder,
-                outcome = r.outcome, record = r.record::jsonb, updated_at = now()
-            FROM jsonb_to_recordset($1::jsonb) AS r(
+                outcome = r.outcome, record = r.record, updated_at = now()
+            FROM json_to_recordset($1::json) AS r(
                 call_id text, caller_number text, caller_name text, dialled text, queue text,
                 offered_at timestamptz, answered_at timestamptz, ended_at timestamptz, end_cause text,
                 answered_by text[], first_responder text, outcome text, record text)
@@ -185,6 +175,34 @@ public enum CallRegisterStore {
             """,
             [JSONValue.array(rows).serialized()]
         )
+    }
+
+    /// The columns of `hotline.calls` derived from a record, as one JSON object for `json_to_recordset`.
+    private static func registerRow(_ record: CallRecord, encoded: String) -> JSONValue {
+        func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+        func time(_ value: Date?) -> JSONValue { value.map { .string(PostgresTimestamp.format($0)) } ?? .null }
+        let agents = record.answeringAgents
+        return .object([
+            ("call_id", .string(record.callID)),
+            ("caller_number", text(record.from?.normalized)),
+            ("caller_name", text(record.fromName)),
+            ("dialled", text(record.to)),
+            ("queue", text(record.queue)),
+            ("offered_at", time(record.offeredAt)),
+            ("answered_at", time(record.answeredAt)),
+            ("ended_at", time(record.endedAt)),
+            ("end_cause", text(record.endCause?.rawValue)),
+            ("answered_by", agents.isEmpty ? .null : .array(agents.map { .string($0) })),
+            ("first_responder", text(record.firstResponder)),
+            ("outcome", .string(record.outcome.rawValue)),
+            ("record", .string(encoded)),
+        ])
+    }
+
+    /// The register fact of a call event, its answering extensions resolved to staff.
+    private static func fact(of event: PBXEvent, staff: [AgentAtTime: StaffCandidate]) -> CallEventFact? {
+        let at = PostgresTimestamp.format(event.at)
+        return event.callEventFact { agent in staff[AgentAtTime(extension: agent, at: at)] }
     }
 
     /// Maps each answering extension to the staff member on it at the moment of the answer (SPEC §5): the one
@@ -208,11 +226,10 @@ public enum CallRegisterStore {
         let rows = try connection.query(
             """
             SELECT q.extension, q.at, who.login, who.rank
-            FROM jsonb_to_recordset($1::jsonb) AS q(extension text, at text)
+            FROM json_to_recordset($1::json) AS q(extension text, at text)
             LEFT JOIN LATERAL (
-                SELECT e.type, e.payload->>'staff' AS staff FROM hotline.pbx_events e
-                WHERE e.type IN ('agent.login', 'agent.logout') AND e.payload->>'agent' = q.extension
-                  AND e.occurred_at <= q.at::timestamptz
+                SELECT e.type, e.staff FROM hotline.pbx_events e
+                WHERE e.agent = q.extension AND e.occurred_at <= q.at::timestamptz
                 ORDER BY e.occurred_at DESC, e.seq DESC LIMIT 1
             ) last ON true
             LEFT JOIN hotline.staff owner ON owner.extension = q.extension AND owner.active

@@ -1,0 +1,154 @@
+import Foundation
+import HotlineProtocol
+import HotlineSystem
+import Synchronization
+
+/// The reference PBX adapter's connection: pipelines event lines to hotlined's PBX socket and matches the acks,
+/// which come back one per line in order, to what was sent.
+///
+/// A writer keeps up to `window` events in flight; a reader thread takes acks off the socket. When the
+/// connection breaks, everything not yet acked is sent again on a new connection: the daemon answers resends
+/// `duplicate:true`, so resending is always safe.
+public final class AdapterConnection: @unchecked Sendable {
+    /// What happened to one event.
+    public struct Delivery: Sendable {
+        public var index: Int
+        public var ack: PBXAck
+        /// Seconds from the first write of the event to its ack.
+        public var latency: Double
+    }
+
+    private let path: String
+    private let window: Int
+    // Guarded by `lock`: events in flight in send order, with the time each was sent.
+    private let lock = NSCondition()
+    private var inFlight: [(index: Int, line: [UInt8], sentAt: Double)] = []
+    private var deliveries: [Delivery] = []
+    private var socket: UnixSocket?
+    private var readerFailed = false
+    public private(set) var reconnects = 0
+
+    public init(path: String, window: Int = 1000) {
+        self.path = path
+        self.window = max(1, window)
+    }
+
+    /// Sends `lines` (each a JSON event without the newline), pacing to `rate` events per second when given, and
+    /// returns one delivery per line once every line is acked or refused.
+    public func deliver(_ lines: [[UInt8]], rate: Double? = nil, onProgress: ((Int) -> Void)? = nil) throws
+        -> [Delivery]
+    {
+        deliveries.reserveCapacity(lines.count)
+        try connect()
+        let start = AdapterConnection.now()
+        for (index, line) in lines.enumerated() {
+            if let rate {
+                let due = start + Double(index) / rate
+                let wait = due - AdapterConnection.now()
+                if wait > 0 { usleep(UInt32(wait * 1_000_000)) }
+            }
+            lock.lock()
+            while inFlight.count >= window && !readerFailed { lock.wait() }
+            let failed = readerFailed
+            lock.unlock()
+            if failed { try reconnectAndResend() }
+            var bytes = line
+            bytes.append(UInt8(ascii: "\n"))
+            lock.lock()
+            inFlight.append((index, bytes, AdapterConnection.now()))
+            let current = socket
+            lock.unlock()
+            do {
+                try current?.write(bytes)
+            } catch {
+                try reconnectAndResend()
+            }
+            if index % 10_000 == 0 { onProgress?(index) }
+        }
+        // Wait for the last acks, reconnecting as often as needed.
+        while true {
+            lock.lock()
+            while !inFlight.isEmpty && !readerFailed { lock.wait() }
+            let done = inFlight.isEmpty
+            lock.unlock()
+            if done { break }
+            try reconnectAndResend()
+        }
+        lock.lock()
+        socket?.close()
+        socket = nil
+        let result = deliveries.sorted { $0.index < $1.index }
+        deliveries = []
+        lock.unlock()
+        return result
+    }
+
+    private func connect() throws {
+        let connected = try UnixSocket.connect(path: path)
+        lock.lock()
+        socket = connected
+        readerFailed = false
+        lock.unlock()
+        let thread = Thread { [self] in readAcks(from: connected) }
+        thread.name = "adapter-acks"
+        thread.start()
+    }
+
+    /// Opens a new connection and sends again everything not acked, in order (retrying while the daemon is down).
+    private func reconnectAndResend() throws {
+        lock.lock()
+        socket?.close()
+        socket = nil
+        lock.unlock()
+        var attempt = 0
+        while true {
+            do {
+                try connect()
+                break
+            } catch {
+                attempt += 1
+                if attempt > 600 { throw error }
+                usleep(100_000)
+            }
+        }
+        reconnects += 1
+        lock.lock()
+        let pending = inFlight.map(\.line)
+        let current = socket
+        lock.unlock()
+        try current?.write(pending.flatMap { $0 })
+    }
+
+    private func readAcks(from connection: UnixSocket) {
+        var framer = LineFramer(maxLineLength: 1 << 20)
+        while true {
+            guard let chunk = try? connection.read(), !chunk.isEmpty else { break }
+            framer.append(chunk)
+            var acks: [PBXAck] = []
+            while let frame = framer.nextLine() {
+                if case .line(let line) = frame, let ack = try? PBXAck.decode(line: line) { acks.append(ack) }
+            }
+            guard !acks.isEmpty else { continue }
+            let now = AdapterConnection.now()
+            lock.lock()
+            // A refusal of the connection itself (too many connections) has no event to match.
+            for ack in acks where !inFlight.isEmpty {
+                if case .refused(let error) = ack, error.id == nil, error.code == .unavailable { continue }
+                let sent = inFlight.removeFirst()
+                deliveries.append(Delivery(index: sent.index, ack: ack, latency: now - sent.sentAt))
+            }
+            lock.broadcast()
+            lock.unlock()
+        }
+        lock.lock()
+        if socket?.descriptor == connection.descriptor { readerFailed = true }
+        lock.broadcast()
+        lock.unlock()
+    }
+
+    static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+}
