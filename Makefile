@@ -5,7 +5,7 @@ SWIFT ?= swift
 STATE ?= $(CURDIR)/.state
 BIN := $(CURDIR)/.build/debug
 
-.PHONY: run stop deps build test unit-test format lint clean
+.PHONY: run stop deps build test unit-test bench format lint clean
 
 deps:
 	scripts/install-deps.sh
@@ -36,6 +36,12 @@ stop:
 test: deps
 	$(SWIFT) build --build-tests
 	scripts/with-temp-postgres.sh $(SWIFT) test --skip-build
+
+# Benchmarks, not timed tests: prints figures as ratios against baselines measured in the same run.
+bench: deps
+	$(SWIFT) build -c release --product hotlined
+	$(SWIFT) build -c release --product hotline-bench
+	HOTLINE_PG_FSYNC=on scripts/with-temp-postgres.sh $(CURDIR)/.build/release/hotline-bench
 
 unit-test:
 	$(SWIFT) test --filter 'HotlineCoreTests|HotlineProtocolTests|HotlineDaemonTests'

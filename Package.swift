@@ -115,6 +115,19 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // `make bench`: ingest throughput and latency against PostgreSQL's own COPY, measured in one run.
+        .executableTarget(
+            name: "hotline-bench",
+            dependencies: [
+                "HotlineAdapter",
+                "HotlineProtocol",
+                "HotlineStore",
+                "HotlineSystem",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/HotlineBench",
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "hotlinectl",
             dependencies: ["HotlineCLI"],

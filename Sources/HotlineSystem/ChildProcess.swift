@@ -87,5 +87,11 @@ public struct ChildProcess: Sendable {
 public struct ChildProcessError: Error, CustomStringConvertible {
     public var program: String
     public var reason: String
+
+    public init(program: String, reason: String) {
+        self.program = program
+        self.reason = reason
+    }
+
     public var description: String { "cannot run \(program): \(reason)" }
 }

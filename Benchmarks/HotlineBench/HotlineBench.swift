@@ -1,0 +1,169 @@
+import Foundation
+import HotlineAdapter
+import HotlineProtocol
+import HotlineStore
+import HotlineSystem
+import Logging
+
+/// `make bench`: PBX ingest throughput and ack latency of hotlined, measured in the same run as two baselines on
+/// the same rows — PostgreSQL's own COPY into the event table (the practical limit) and one autocommit INSERT per
+/// event (what call loggers such as Asterisk's cdr_pgsql do). Figures are ratios, because the machine is shared.
+///
+/// Needs HOTLINE_TEST_DATABASE (a superuser conninfo on database `postgres`; `make bench` provides one) and a
+/// release `hotlined` next to this binary.
+@main
+struct HotlineBench {
+    static let events = Int(ProcessInfo.processInfo.environment["HOTLINE_BENCH_EVENTS"] ?? "") ?? 100_000
+    static let insertEvents = 5_000
+    static let latencySeconds = 15.0
+    static let offeredRate = 1_000.0
+
+    static func main() throws {
+        guard let admin = ProcessInfo.processInfo.environment["HOTLINE_TEST_DATABASE"] else {
+            print("hotline-bench: set HOTLINE_TEST_DATABASE (run it with `make bench`)")
+            exit(2)
+        }
+        let logger = Logger(label: "bench")
+        let lines = LoadGenerator.calls(total: events, prefix: "bench", extensions: ["8001", "8002"])
+        let parsed = try lines.map { line -> PBXEvent in try PBXEventParser.parse(line: line).get() }
+        print("hotline-bench: \(events) events (\(events / 3) calls: offered, answered, ended)")
+
+        // Baseline 1: COPY of the same rows into hotline.pbx_events.
+        let copyDatabase = try makeDatabase(admin: admin, name: "bench_copy", logger: logger)
+        let copyConnection = try PGConnection(conninfo: copyDatabase)
+        var copyText = ""
+        copyText.reserveCapacity(events * 250)
+        for event in parsed {
+            let payload = String(decoding: event.encodedLine().dropLast(), as: UTF8.self)
+            copyText += "\(event.id)\t\(event.typeName)\t\(event.callID ?? "\\N")\t\(event.at.postgresText)\t"
+            copyText += payload.replacingOccurrences(of: "\\", with: "\\\\") + "\n"
+        }
+        let copyStart = Date()
+        try copyConnection.copyIn(
+            "COPY hotline.pbx_events (event_id, type, call_id, occurred_at, payload) FROM STDIN",
+            data: Array(copyText.utf8)
+        )
+        let copyRate = Double(events) / Date().timeIntervalSince(copyStart)
+        copyConnection.close()
+        print(String(format: "  COPY into hotline.pbx_events:        %9.0f rows/s", copyRate))
+
+        // Baseline 2: one autocommit INSERT per event.
+        let insertDatabase = try makeDatabase(admin: admin, name: "bench_insert", logger: logger)
+        let insertConnection = try PGConnection(conninfo: insertDatabase)
+        let insertStart = Date()
+        for event in parsed.prefix(insertEvents) {
+            try insertConnection.command(
+                """
+                INSERT INTO hotline.pbx_events (event_id, type, call_id, occurred_at, payload)
+                VALUES ($1, $2, $3, $4, $5)
+                """,
+                [
+                    event.id, event.typeName, event.callID, event.at,
+                    String(decoding: event.encodedLine().dropLast(), as: UTF8.self),
+                ]
+            )
+        }
+        let insertRate = Double(insertEvents) / Date().timeIntervalSince(insertStart)
+        insertConnection.close()
+        print(String(format: "  one autocommit INSERT per event:     %9.0f rows/s", insertRate))
+
+        // hotlined: sustained throughput, then latency at an offered 1,000 events/s.
+        let daemonDatabase = try makeDatabase(admin: admin, name: "bench_daemon", logger: logger)
+        let setup = try PGConnection(conninfo: daemonDatabase)
+        try setup.runScript(
+            """
+            INSERT INTO hotline.departments (code, name) VALUES ('SVC', '客服部');
+            INSERT INTO hotline.staff (login, name, department, rank, roles, extension)
+                VALUES ('zhangsan', '张三', 'SVC', 2, '{operator}', '8001'), ('lisi', '李四', 'SVC', 5, '{operator}', '8002');
+            """
+        )
+        setup.close()
+        let daemon = try Daemon(database: daemonDatabase)
+        defer { daemon.stop() }
+        let sustainedStart = Date()
+        let sustained = try AdapterConnection(path: daemon.pbxSocket, window: 4000).deliver(lines)
+        let sustainedRate = Double(sustained.count) / Date().timeIntervalSince(sustainedStart)
+        let sustainedAcked = sustained.filter { if case .accepted = $0.ack { return true } else { return false } }.count
+        print(String(format: "  hotlined, durable acks (unpaced):    %9.0f events/s", sustainedRate))
+
+        let paced = LoadGenerator.calls(total: Int(offeredRate * latencySeconds), prefix: "paced", extensions: ["8001"])
+        let latencies = try AdapterConnection(path: daemon.pbxSocket, window: 4000).deliver(paced, rate: offeredRate)
+        let latency = LatencySummary(latencies.map(\.latency))
+        print("  hotlined at \(Int(offeredRate)) events/s offered:      ack latency \(latency)")
+
+        let verify = try PGConnection(conninfo: daemonDatabase)
+        let stored = try verify.query("SELECT count(*) AS n FROM hotline.pbx_events").first?.decode("n", as: Int.self)
+        verify.close()
+
+        print("")
+        print(
+            String(
+                format: "  throughput / COPY:                   %6.1f %%   (target ≥ 25 %%)",
+                100 * sustainedRate / copyRate
+            )
+        )
+        print(
+            String(
+                format: "  throughput / one INSERT per event:   %6.1f ×   (target ≥ 10 ×)",
+                sustainedRate / insertRate
+            )
+        )
+        print(String(format: "  p99 ack latency at 1,000 events/s:   %6.2f ms  (target < 10 ms)", latency.p99 * 1000))
+        print("  acked \(sustainedAcked + latencies.count) of \(events + paced.count), stored \(stored ?? -1)")
+        let report = """
+            {"events":\(events),"copy_rows_per_second":\(Int(copyRate)),"insert_rows_per_second":\(Int(insertRate)),\
+            "hotlined_events_per_second":\(Int(sustainedRate)),"ratio_to_copy":\(sustainedRate / copyRate),\
+            "ratio_to_insert":\(sustainedRate / insertRate),"p50_ms_at_1000":\(latency.p50 * 1000),\
+            "p99_ms_at_1000":\(latency.p99 * 1000)}
+            """
+        try? FileManager.default.createDirectory(atPath: "bench-results", withIntermediateDirectories: true)
+        try? report.write(toFile: "bench-results/ingest.json", atomically: true, encoding: .utf8)
+    }
+
+    /// A fresh database with the schema applied.
+    static func makeDatabase(admin: String, name: String, logger: Logger) throws -> String {
+        let connection = try PGConnection(conninfo: admin)
+        defer { connection.close() }
+        let unique = "\(name)_\(Int(Date().timeIntervalSince1970))"
+        // The name is built here from a constant and digits; identifiers cannot be parameters.
+        try connection.command("CREATE DATABASE \(unique)")
+        let conninfo = admin.replacingOccurrences(of: "dbname=postgres", with: "dbname=\(unique)")
+        let target = try PGConnection(conninfo: conninfo)
+        defer { target.close() }
+        _ = try Migrator(logger: logger).migrate(target)
+        return conninfo
+    }
+}
+
+/// A release hotlined on the bench database, with sockets in a private directory.
+struct Daemon {
+    let process: ChildProcess
+    let directory: String
+    var pbxSocket: String { directory + "/pbx.sock" }
+
+    init(database: String) throws {
+        directory = "/tmp/hotline-bench-\(getpid())"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path + "/hotlined"
+        process = try ChildProcess.spawn(
+            binary,
+            [
+                "--database", database, "--pbx-socket", directory + "/pbx.sock", "--control-socket",
+                directory + "/control.sock",
+                "--state-dir", directory + "/state",
+            ],
+            stdoutPath: directory + "/hotlined.log"
+        )
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: directory + "/pbx.sock") {
+            guard Date() < deadline else { throw ChildProcessError(program: binary, reason: "did not start") }
+            usleep(50_000)
+        }
+    }
+
+    func stop() {
+        process.signal(SIGTERM)
+        _ = try? process.wait(timeout: 30)
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+}
