@@ -47,10 +47,10 @@ unit-test:
 	$(SWIFT) test --filter 'HotlineCoreTests|HotlineProtocolTests|HotlineDaemonTests'
 
 format:
-	$(SWIFT) format format --in-place --recursive Package.swift Sources Tests Plugins
+	$(SWIFT) format format --in-place --recursive Package.swift Sources Tests Plugins Benchmarks
 
 lint:
-	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Plugins
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Plugins Benchmarks
 
 clean:
 	rm -rf .build
