@@ -5,7 +5,7 @@ SWIFT ?= swift
 STATE ?= $(CURDIR)/.state
 BIN := $(CURDIR)/.build/debug
 
-.PHONY: run stop deps build test unit-test bench format lint clean
+.PHONY: run stop deps build test unit-test bench fuzz format lint clean
 
 deps:
 	scripts/install-deps.sh
@@ -43,14 +43,18 @@ bench: deps
 	$(SWIFT) build -c release --product hotline-bench
 	HOTLINE_PG_FSYNC=on scripts/with-temp-postgres.sh $(CURDIR)/.build/release/hotline-bench
 
+# libFuzzer on the PBX line parser for FUZZ_SECONDS (default 60) from the seed corpus; any crash fails.
+fuzz:
+	scripts/fuzz.sh
+
 unit-test:
 	$(SWIFT) test --filter 'HotlineCoreTests|HotlineProtocolTests|HotlineDaemonTests'
 
 format:
-	$(SWIFT) format format --in-place --recursive Package.swift Sources Tests Plugins Benchmarks
+	$(SWIFT) format format --in-place --recursive Package.swift Sources Tests Plugins Benchmarks Fuzz
 
 lint:
-	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Plugins Benchmarks
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Plugins Benchmarks Fuzz
 
 clean:
 	rm -rf .build

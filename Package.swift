@@ -128,6 +128,13 @@ let package = Package(
             path: "Benchmarks/HotlineBench",
             swiftSettings: strictSettings
         ),
+        // The PBX line fuzzer: scripts/fuzz.sh builds it with libFuzzer; this normal build replays corpus files.
+        .executableTarget(
+            name: "hotline-fuzz-pbx",
+            dependencies: ["HotlineProtocol"],
+            path: "Fuzz/PBXLineFuzzer",
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "hotlinectl",
             dependencies: ["HotlineCLI"],
