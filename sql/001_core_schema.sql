@@ -51,7 +51,7 @@ CREATE TABLE hotline.pbx_events (
     -- agent.login / agent.logout: the extension and the staff login, to answer "who was on 8001 at 09:15".
     agent       text CHECK (length(agent) <= 32),
     staff       text CHECK (length(staff) <= 64),
-    -- The event in the wire format, as parsed and re-encoded (kept as text: cheap to store, exact to replay).
+    -- The event's line exactly as the adapter sent it (text: cheap to store, exact to replay).
     payload     text NOT NULL,
     CHECK ((type LIKE 'call.%') = (call_id IS NOT NULL)),
     CHECK ((type LIKE 'agent.%') = (agent IS NOT NULL AND staff IS NOT NULL))

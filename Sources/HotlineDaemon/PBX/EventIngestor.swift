@@ -16,12 +16,12 @@ import Synchronization
 public final class EventIngestor: Sendable {
     /// A connection's events waiting for durability, and where their outcomes go.
     final class Submission: @unchecked Sendable {
-        let events: [PBXEvent]
+        let events: [ReceivedEvent]
         // Written once by the ingest thread before `done` is signalled, read after: the semaphore orders the two.
         var outcomes: [Result<IngestOutcome, PBXLineError>] = []
         let done = DispatchSemaphore(value: 0)
 
-        init(events: [PBXEvent]) {
+        init(events: [ReceivedEvent]) {
             self.events = events
         }
     }
@@ -67,46 +67,59 @@ public final class EventIngestor: Sendable {
     /// Events stored since start (for STATUS and the event rate).
     public var storedCount: Int { stored.load(ordering: .relaxed) }
 
+    /// Threads committing batches, each on its own connection: while one waits for PostgreSQL, another prepares
+    /// and sends the next batch, so the daemon's work and the server's overlap instead of taking turns.
+    static let workers = 3
+
     public func start() {
-        let thread = Thread { [self] in run() }
-        thread.name = "hotline-ingest"
-        thread.start()
+        for worker in 0..<EventIngestor.workers {
+            let thread = Thread { [self] in run(worker: worker) }
+            thread.name = "hotline-ingest-\(worker)"
+            thread.start()
+        }
     }
 
     /// Commits what is queued, then stops the thread.
     public func stop() {
         stopped.store(true, ordering: .sequentiallyConsistent)
-        wakeUp.signal()
-        finished.wait()
+        for _ in 0..<EventIngestor.workers { wakeUp.signal() }
+        for _ in 0..<EventIngestor.workers { finished.wait() }
     }
 
     /// Hands in events without waiting; `submission.done` is signalled once they are durable or refused.
-    func enqueue(_ events: [PBXEvent]) -> Submission {
+    func enqueue(_ events: [ReceivedEvent]) -> Submission {
         let submission = Submission(events: events)
         queue.withLock { $0.append(submission) }
         wakeUp.signal()
         return submission
     }
 
-    private func run() {
+    /// One worker's loop. Worker 0 alone replays the spool, so replay happens once and in order.
+    private func run(worker: Int) {
+        let replays = worker == 0
         var database = DatabaseLink(conninfo: conninfo, schema: schema)
         while true {
-            // With events in the spool, wake up every second to try the database again.
-            if spool.isEmpty {
-                wakeUp.wait()
-            } else {
+            // The replaying worker wakes at least every second, since another worker may have spooled events
+            // while it slept.
+            if replays {
                 _ = wakeUp.wait(timeout: .now() + EventIngestor.retryInterval)
+            } else {
+                wakeUp.wait()
             }
-            if !spool.isEmpty { replaySpool(&database) }
+            if replays && !spool.isEmpty { replaySpool(&database) }
             let batch = takeBatch()
             if batch.isEmpty {
-                if stopped.load(ordering: .sequentiallyConsistent) { break }
+                if stopped.load(ordering: .sequentiallyConsistent) {
+                    // Pass the stop on, in case this wake-up was meant for another worker.
+                    wakeUp.signal()
+                    break
+                }
                 continue
             }
             commit(batch, database: &database)
         }
         // One last try, so that a clean stop leaves the spool empty whenever the database is back.
-        if !spool.isEmpty {
+        if replays && !spool.isEmpty {
             database.retryAfter = .distantPast
             replaySpool(&database)
         }
@@ -132,7 +145,9 @@ public final class EventIngestor: Sendable {
     private func commit(_ batch: [Submission], database: inout DatabaseLink) {
         let events = batch.flatMap(\.events)
         var outcomes: [Result<IngestOutcome, PBXLineError>]?
-        if spool.isEmpty, database.mayTry {
+        // A worker whose own last attempt failed waits out its pause, unless another worker has reached the
+        // database since.
+        if spool.isEmpty, database.mayTry || databaseReachable.load(ordering: .relaxed) {
             do {
                 let results = try database.ingest(events)
                 databaseReachable.store(true, ordering: .relaxed)
@@ -141,7 +156,7 @@ public final class EventIngestor: Sendable {
                         return .failure(
                             PBXLineError(
                                 code: .invalidField,
-                                id: event.id,
+                                id: event.event.id,
                                 message: "refused by the database: \(reason)"
                             )
                         )
@@ -165,13 +180,13 @@ public final class EventIngestor: Sendable {
     }
 
     /// Acks from the spool what the database cannot take now; refuses (never acks) what the spool cannot hold.
-    private func spoolOrRefuse(_ events: [PBXEvent]) -> [Result<IngestOutcome, PBXLineError>] {
+    private func spoolOrRefuse(_ events: [ReceivedEvent]) -> [Result<IngestOutcome, PBXLineError>] {
         do {
             try spool.append(events)
             return events.map { _ in .success(.stored) }
         } catch {
             logger.error("cannot spool PBX events", metadata: ["events": "\(events.count)", "error": "\(error)"])
-            return events.map { .failure(.unavailable(id: $0.id, reason: "\(error)")) }
+            return events.map { .failure(.unavailable(id: $0.event.id, reason: "\(error)")) }
         }
     }
 
@@ -218,13 +233,26 @@ private struct DatabaseLink {
 
     var mayTry: Bool { Date() >= retryAfter }
 
-    mutating func ingest(_ events: [PBXEvent]) throws -> [IngestOutcome] {
+    mutating func ingest(_ events: [ReceivedEvent]) throws -> [IngestOutcome] {
+        // A connection that outlived a server restart fails on first use; one fresh attempt follows at once.
+        // Retrying is always safe here: the ingest is idempotent on event ids, even after an unknown COMMIT.
+        let hadConnection = connection != nil
+        do {
+            return try attempt(events)
+        } catch let error as PostgresError where hadConnection && error.isConnectionLoss {
+            return try attempt(events)
+        }
+    }
+
+    private mutating func attempt(_ events: [ReceivedEvent]) throws -> [IngestOutcome] {
         do {
             if connection == nil || connection?.isOpen == false {
                 connection?.close()
-                connection = try PGConnection(conninfo: conninfo)
+                let made = try PGConnection(conninfo: conninfo)
+                try schema.ensure(made)
+                try CallRegisterStore.prepareSession(on: made)
+                connection = made
             }
-            try schema.ensure(connection!)
             return try CallRegisterStore.ingest(events, on: connection!)
         } catch {
             connection?.close()

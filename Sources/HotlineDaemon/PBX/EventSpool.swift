@@ -6,7 +6,7 @@ import Synchronization
 
 /// The local spool that keeps acknowledged events safe while PostgreSQL is unreachable (SPEC §5).
 ///
-/// Events are appended as wire-format lines and fdatasync'd before they are acked; when the database is back they
+/// Events are appended as the lines they arrived as and fdatasync'd before they are acked; when the database is back they
 /// are replayed in order and the file is emptied. Replay is idempotent (event ids), so a crash in the middle of a
 /// replay only means replaying again. Used from the ingest thread only; ``depth`` may be read from anywhere.
 final class EventSpool: Sendable {
@@ -29,9 +29,12 @@ final class EventSpool: Sendable {
     var isEmpty: Bool { depth == 0 }
 
     /// Appends events durably; throws (and nothing is kept) when the spool is full or the disk refuses.
-    func append(_ events: [PBXEvent]) throws {
+    func append(_ events: [ReceivedEvent]) throws {
         var bytes: [UInt8] = []
-        for event in events { bytes += event.encodedLine() }
+        for event in events {
+            bytes += event.line.utf8
+            bytes.append(UInt8(ascii: "\n"))
+        }
         try file.withLock { spool in
             guard spool.size + bytes.count <= limitBytes else {
                 throw SpoolError.full(limitBytes: limitBytes)
@@ -42,7 +45,7 @@ final class EventSpool: Sendable {
     }
 
     /// Everything spooled, in order.
-    func contents() throws -> [PBXEvent] {
+    func contents() throws -> [ReceivedEvent] {
         try EventSpool.parse(try file.withLock { try $0.readAll() }, logger: logger)
     }
 
@@ -52,14 +55,15 @@ final class EventSpool: Sendable {
         count.store(0, ordering: .relaxed)
     }
 
-    private static func parse(_ bytes: [UInt8], logger: Logger) throws -> [PBXEvent] {
+    private static func parse(_ bytes: [UInt8], logger: Logger) throws -> [ReceivedEvent] {
         var framer = LineFramer(maxLineLength: 1 << 20)
         framer.append(bytes)
-        var events: [PBXEvent] = []
+        var events: [ReceivedEvent] = []
         while let frame = framer.nextLine() {
             guard case .line(let line) = frame else { continue }
             switch PBXEventParser.parse(line: line) {
-            case .success(let event): events.append(event)
+            case .success(let event):
+                events.append(ReceivedEvent(event: event, line: String(decoding: line, as: UTF8.self)))
             case .failure(let error):
                 // Only a torn tail of a write that was never acked can look like this.
                 logger.warning("skipping an unreadable spool line", metadata: ["error": "\(error)"])

@@ -122,7 +122,7 @@ public final class PBXServer: Sendable {
             if chunk.isEmpty { break }
             framer.append(chunk)
             var slots: [Slot] = []
-            var events: [PBXEvent] = []
+            var events: [ReceivedEvent] = []
             while let frame = framer.nextLine() {
                 switch frame {
                 case .tooLong:
@@ -131,7 +131,7 @@ public final class PBXServer: Sendable {
                     switch PBXEventParser.parse(line: bytes) {
                     case .success(let event):
                         slots.append(.event(event))
-                        events.append(event)
+                        events.append(ReceivedEvent(event: event, line: String(decoding: bytes, as: UTF8.self)))
                     case .failure(let error):
                         slots.append(.answered(.refused(error)))
                     }

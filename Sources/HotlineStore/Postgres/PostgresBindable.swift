@@ -38,15 +38,40 @@ extension Date: PostgresBindable {
 
 extension Array: PostgresBindable where Element == String {
     /// A `text[]` literal with every element quoted, so commas, quotes and backslashes in values are safe.
-    public var postgresText: String {
-        let elements = self.map { element -> String in
-            var quoted = "\""
-            for character in element {
-                if character == "\"" || character == "\\" { quoted.append("\\") }
-                quoted.append(character)
+    public var postgresText: String { map(Optional.some).postgresArrayLiteral }
+}
+
+/// A `text[]` whose elements may be NULL.
+public struct PostgresTextArray: PostgresBindable {
+    public var elements: [String?]
+
+    public init(_ elements: [String?]) {
+        self.elements = elements
+    }
+
+    public var postgresText: String { elements.postgresArrayLiteral }
+}
+
+extension Array where Element == String? {
+    fileprivate var postgresArrayLiteral: String {
+        var literal = "{"
+        for (index, element) in enumerated() {
+            if index > 0 { literal += "," }
+            guard let element else {
+                literal += "NULL"
+                continue
             }
-            return quoted + "\""
+            literal += "\""
+            if element.utf8.contains(where: { $0 == 0x22 || $0 == 0x5C }) {
+                for character in element {
+                    if character == "\"" || character == "\\" { literal.append("\\") }
+                    literal.append(character)
+                }
+            } else {
+                literal += element
+            }
+            literal += "\""
         }
-        return "{" + elements.joined(separator: ",") + "}"
+        return literal + "}"
     }
 }
