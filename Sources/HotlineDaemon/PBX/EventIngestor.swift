@@ -153,6 +153,10 @@ public final class EventIngestor: Sendable {
                 databaseReachable.store(true, ordering: .relaxed)
                 outcomes = zip(events, results).map { event, outcome in
                     if case .rejected(let reason) = outcome {
+                        logger.warning(
+                            "PBX event refused by the database: \(reason)",
+                            metadata: ["event_id": "\(event.event.id)", "call_id": "\(event.event.callID ?? "-")"]
+                        )
                         return .failure(
                             PBXLineError(
                                 code: .invalidField,

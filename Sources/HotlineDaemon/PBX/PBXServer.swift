@@ -134,6 +134,10 @@ public final class PBXServer: Sendable {
                         events.append(ReceivedEvent(event: event, line: String(decoding: bytes, as: UTF8.self)))
                     case .failure(let error):
                         slots.append(.answered(.refused(error)))
+                        logger.warning(
+                            "PBX line refused: \(error.message)",
+                            metadata: ["event_id": "\(error.id ?? "-")", "error": "\(error.code.rawValue)"]
+                        )
                     }
                 }
             }
