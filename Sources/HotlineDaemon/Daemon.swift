@@ -32,6 +32,7 @@ public enum Daemon {
 
     /// Runs until SIGTERM or SIGINT.
     public static func run(configuration: Configuration, logger: Logger) async throws {
+        let rules = try configuration.complaintRules()
         let database = try DatabaseEndpoint(configuration: configuration, logger: logger)
         defer { database.stopEmbedded() }
         let control = try PostgresSession(conninfo: database.conninfo, label: "control", logger: logger)
@@ -69,6 +70,7 @@ public enum Daemon {
         let handler = ControlHandler(
             database: control,
             schema: schema,
+            rules: rules,
             clock: clock,
             timeZone: configuration.zone,
             logger: logger,

@@ -94,6 +94,7 @@ extension Hotlined {
             let configuration: Configuration
             do {
                 configuration = try options.resolve()
+                _ = try configuration.complaintRules()
             } catch let error as ConfigFileError {
                 logger.critical("bad configuration: \(error)")
                 throw ExitCode(78)  // EX_CONFIG

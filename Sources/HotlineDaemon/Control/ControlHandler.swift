@@ -7,16 +7,18 @@ import Logging
 
 /// Turns control requests into work: identifies the caller, checks the role, runs the command against the store.
 public final class ControlHandler: Sendable {
-    private let database: PostgresSession
+    let database: PostgresSession
     private let schema: SchemaGate
-    private let clock: any HotlineClock
-    private let timeZone: TimeZone
-    private let logger: Logger
+    let clock: any HotlineClock
+    let timeZone: TimeZone
+    let logger: Logger
+    let complaintRules: ComplaintContext
     private let statusSource: @Sendable () -> DaemonStatus
 
     public init(
         database: PostgresSession,
         schema: SchemaGate,
+        rules: ComplaintContext,
         clock: any HotlineClock,
         timeZone: TimeZone,
         logger: Logger,
@@ -24,6 +26,7 @@ public final class ControlHandler: Sendable {
     ) {
         self.database = database
         self.schema = schema
+        self.complaintRules = rules
         self.clock = clock
         self.timeZone = timeZone
         self.logger = logger
@@ -43,6 +46,20 @@ public final class ControlHandler: Sendable {
             return .failure(error)
         } catch let error as DirectoryError {
             return .failure(ControlHandler.controlError(for: error))
+        } catch let refusal as Refusal {
+            return .failure(
+                ControlError(
+                    code: refusal.code == .unknownDepartment ? .notFound : .refused,
+                    rule: refusal.rule,
+                    role: refusal.role?.rawValue,
+                    message: refusal.message.text(in: request.language)
+                )
+            )
+        } catch let error as ComplaintStoreError {
+            switch error {
+            case .notFound(let text): return .failure(ControlError(code: .notFound, message: text))
+            case .invalid(let text): return .failure(ControlError(code: .refused, message: text))
+            }
         } catch let error as ClockError {
             return .failure(ControlError(code: .refused, message: error.description))
         } catch let error as PostgresError where error.isConnectionLoss {
@@ -199,6 +216,7 @@ public final class ControlHandler: Sendable {
             }
             return status().json
         default:
+            if let result = try dispatchComplaint(request, caller: caller) { return result }
             throw ControlError(code: .invalid, message: "unknown command '\(request.command)'")
         }
     }

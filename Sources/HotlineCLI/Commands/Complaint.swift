@@ -1,0 +1,406 @@
+import ArgumentParser
+import Foundation
+import HotlineCore
+import HotlineProtocol
+
+extension HotlineCtl {
+    struct Complaint: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "complaint",
+            abstract: "Phone complaints: file, act on, show and list (首问责任制, R1–R16).",
+            discussion: """
+                A complaint is filed by the first responder (or a supervisor), resolved on the spot (R3) or
+                transferred within 1 hour (R4); the receiving department accepts (R5) and replies within 1 working
+                day (R6), or returns a case that is not theirs (R7). Every step is a signed hop (R9). Each verb
+                prints the complaint afterwards; --json prints it in the shape of `complaint show --json`.
+                """,
+            subcommands: [
+                File.self, Show.self, List.self, Resolve.self, Transfer.self, Accept.self, Return.self,
+                Reroute.self, Reply.self, Urge.self, Escalate.self, Handover.self, Extend.self, Feedback.self,
+            ]
+        )
+
+        struct File: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "File a phone complaint (R1).",
+                discussion: """
+                    With --call, the caller's name and number come from the call register unless given, the 1-hour
+                    transfer clock starts at the call's answer time, and the filer must be the call's first responder
+                    (or a supervisor, R2). --urgent escalates to the on-duty leader at once and shortens every timer
+                    (R12).
+
+                    Example: hotlinectl complaint file --call 1701 --matter "热水器安装后漏水，三天无人处理"
+                    """
+            )
+            @Option(help: "PBX call id the complaint came in on.") var call: String?
+            @Option(help: "Caller's name (default: from the call register).") var name: String?
+            @Option(help: "Caller's contact number (default: from the call register).") var phone: String?
+            @Option(help: "Caller's address.") var address: String?
+            @Option(help: "What the caller complains about (required).") var matter: String
+            @Option(help: "A category for statistics.") var category: String?
+            @Flag(help: "An urgent, major matter (紧急重大事项, R12).") var urgent = false
+            @OptionGroup var global: GlobalOptions
+
+            func run() throws {
+                try global.complaint(
+                    "complaint.file",
+                    [
+                        ("call", .optional(call)), ("name", .optional(name)), ("phone", .optional(phone)),
+                        ("address", .optional(address)), ("matter", .string(matter)), ("category", .optional(category)),
+                        ("urgent", .bool(urgent)),
+                    ]
+                )
+            }
+        }
+
+        struct Show: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Show a complaint: caller, state, every deadline with how it was computed, and its hops.",
+                discussion: "Example: hotlinectl complaint show 42"
+            )
+            @Argument(help: "Complaint id.") var id: String
+            @OptionGroup var global: GlobalOptions
+            func run() throws { try global.complaint("complaint.show", [("id", .string(id))]) }
+        }
+
+        struct List: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "List complaints, newest first.",
+                discussion: "Example: hotlinectl complaint list --dept SVC --state transferred --overdue"
+            )
+            @Flag(help: "Only complaints you are responsible for or handle.") var mine = false
+            @Option(help: "Only complaints of this department (first responder's or receiving).") var dept: String?
+            @Option(
+                help:
+                    "Only complaints in this state (open, resolved, transferred, accepted, returned, replied, closed)."
+            )
+            var state: String?
+            @Flag(help: "Only complaints with a deadline breached or past due.") var overdue = false
+            @Option(help: "At most this many (default 100).") var limit: Int = 100
+            @OptionGroup var global: GlobalOptions
+
+            func run() throws {
+                let result = try global.send(
+                    "complaint.list",
+                    [
+                        ("mine", .bool(mine)), ("dept", .optional(dept)), ("state", .optional(state)),
+                        ("overdue", .bool(overdue)), ("limit", .int(Int64(limit))),
+                    ]
+                )
+                let language = global.language
+                global.emit(result) { json in
+                    var table = TextTable(
+                        headers: language == .zh
+                            ? ["编号", "状态", "来电人", "首问责任人", "部门", "受理时间", "升级"]
+                            : ["ID", "State", "Caller", "First responder", "Department", "Received", "Escalation"]
+                    )
+                    for item in json.arrayValue ?? [] {
+                        table.append([
+                            item["id"]?.stringValue ?? "", ComplaintText.state(item["state"]?.stringValue, language),
+                            item["caller_name"]?.stringValue ?? "-", item["first_responder"]?.stringValue ?? "",
+                            item["department"]?.stringValue ?? "", item["received_at"]?.stringValue ?? "",
+                            item["escalation_level"]?.stringValue ?? "none",
+                        ])
+                    }
+                    return table.render()
+                }
+            }
+        }
+
+        struct Resolve: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Answer and close on the spot, within your own department (R3).",
+                discussion: "Example: hotlinectl complaint resolve 42 --answer \"已为您预约明天上门维修\""
+            )
+            @Argument(help: "Complaint id.") var id: String
+            @Option(help: "The answer given to the caller (required, R3).") var answer: String
+            @OptionGroup var global: GlobalOptions
+            func run() throws {
+                try global.complaint("complaint.resolve", [("id", .string(id)), ("answer", .string(answer))])
+            }
+        }
+
+        struct Transfer: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Transfer to the responsible department within 1 hour, copied to QA (R4).",
+                discussion: "Example: hotlinectl complaint transfer 42 --to INST --reason \"安装质量问题，属安装部\""
+            )
+            @Argument(help: "Complaint id.") var id: String
+            @Option(help: "Suggested department code.") var to: String
+            @Option(help: "Why the department should handle it (required).") var reason: String
+            @OptionGroup var global: GlobalOptions
+            func run() throws {
+                try global.complaint(
+                    "complaint.transfer",
+                    [("id", .string(id)), ("to", .string(to)), ("reason", .string(reason))]
+                )
+            }
+        }
+
+        struct Accept: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Accept a transferred case and name its handler at once (R5).",
+                discussion: "Example: hotlinectl complaint accept 42 --handler wangwu"
+            )
+            @Argument(help: "Complaint id.") var id: String
+            @Option(help: "Handler's login (default: you).") var handler: String?
+            @OptionGroup var global: GlobalOptions
+            func run() throws {
+                try global.complaint("complaint.accept", [("id", .string(id)), ("handler", .optional(handler))])
+            }
+        }
+
+        struct Return: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Return a case that is not your department's to the coordination office (R7).",
+                discussion: """
+                    A receiving department may not transfer a case on to a third one; it returns it, the coordination
+                    office re-routes it, and the return counts as a misroute against the first responder's department.
+
+                    Example: hotlinectl complaint return 42 --reason "属物业管理范围"
+                    """
+            )
+            @Argument(help: "Complaint id.") var id: String
+            @Option(help: "Why it is not yours (required).") var reason: String
+            @OptionGroup var global: GlobalOptions
+            func run() throws {
+                try global.complaint("complaint.return", [("id", .string(id)), ("reason", .string(reason))])
+            }
+        }
+
+        struct Reroute: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Send a returned case to the right department (coordination office only, R7).",
+                discussion: "Example: hotlinectl complaint reroute 42 --to PROP --reason \"物业报修\""
+            )
+            @Argument(help: "Complaint id.") var id: String
+            @Option(help: "Department code.") var to: String
+            @Option(help: "Why (required).") var reason: String
+            @OptionGroup var global: GlobalOptions
+            func run() throws {
+                try global.complaint(
+                    "complaint.reroute",
+                    [("id", .string(id)), ("to", .string(to)), ("reason", .string(reason))]
+                )
+            }
+        }
+
+        struct Reply: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Record the reply given to the caller, within 1 working day (R6).",
+                discussion: "Example: hotlinectl complaint reply 42 --result \"已更换阀门并回访\""
+            )
+            @Argument(help: "Complaint id.") var id: String
+            @Option(help: "What was done and told to the caller (required).") var result: String
+            @OptionGroup var global: GlobalOptions
+            func run() throws {
+                try global.complaint("complaint.reply", [("id", .string(id)), ("result", .string(result))])
+            }
+        }
+
+        struct Urge: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Urge the handling department (催办, R10).",
+                discussion: "Example: hotlinectl complaint urge 42 --note \"客户再次来电催问\""
+            )
+            @Argument(help: "Complaint id.") var id: String
+            @Option(help: "A note.") var note: String?
+            @OptionGroup var global: GlobalOptions
+            func run() throws {
+                try global.complaint("complaint.urge", [("id", .string(id)), ("note", .optional(note))])
+            }
+        }
+
+        struct Escalate: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Escalate to QA, the deputy general manager or the general manager (矛盾升级, R8).",
+                discussion: "Example: hotlinectl complaint escalate 42 --to qa --reason \"多次投诉未解决\""
+            )
+            @Argument(help: "Complaint id.") var id: String
+            @Option(help: "qa, vp or gm.") var to: String
+            @Option(help: "Why (required).") var reason: String
+            @OptionGroup var global: GlobalOptions
+            func validate() throws {
+                guard ["qa", "vp", "gm"].contains(to) else { throw ValidationError("--to must be qa, vp or gm") }
+            }
+            func run() throws {
+                try global.complaint(
+                    "complaint.escalate",
+                    [("id", .string(id)), ("to", .string(to)), ("reason", .string(reason))]
+                )
+            }
+        }
+
+        struct Handover: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Hand the case to another person, with a leader's approval (R11).",
+                discussion: "Example: hotlinectl complaint handover 42 --to lisi --approved-by zhaoliu"
+            )
+            @Argument(help: "Complaint id.") var id: String
+            @Option(help: "The new responsible person's login.") var to: String
+            @Option(name: .customLong("approved-by"), help: "The approving supervisor's login.") var approvedBy: String
+            @OptionGroup var global: GlobalOptions
+            func run() throws {
+                try global.complaint(
+                    "complaint.handover",
+                    [("id", .string(id)), ("to", .string(to)), ("approved_by", .string(approvedBy))]
+                )
+            }
+        }
+
+        struct Extend: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Extend the reply deadline, with a leader's approval (延期, R15).",
+                discussion:
+                    "Example: hotlinectl complaint extend 42 --by \"2 working days\" --reason \"等待配件\" --approved-by zhaoliu"
+            )
+            @Argument(help: "Complaint id.") var id: String
+            @Option(help: "How much more time: \"4h\", \"2 working days\", \"30 business minutes\".") var by: String
+            @Option(help: "Why (required).") var reason: String
+            @Option(name: .customLong("approved-by"), help: "The approving supervisor's login.") var approvedBy: String
+            @OptionGroup var global: GlobalOptions
+            func validate() throws {
+                do {
+                    _ = try Allowance(parsing: by)
+                } catch {
+                    throw ValidationError("--by: \(error)")
+                }
+            }
+            func run() throws {
+                try global.complaint(
+                    "complaint.extend",
+                    [
+                        ("id", .string(id)), ("by", .string(by)), ("reason", .string(reason)),
+                        ("approved_by", .string(approvedBy)),
+                    ]
+                )
+            }
+        }
+
+        struct Feedback: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Record the caller's satisfaction once, 1–5 (R13); a low score sends the case back (R16).",
+                discussion: "Example: hotlinectl complaint feedback 42 --satisfaction 5 --comment \"处理及时\""
+            )
+            @Argument(help: "Complaint id.") var id: String
+            @Option(help: "1 (very unsatisfied) to 5 (very satisfied).") var satisfaction: Int
+            @Option(help: "The caller's comment.") var comment: String?
+            @OptionGroup var global: GlobalOptions
+            func validate() throws {
+                guard (1...5).contains(satisfaction) else { throw ValidationError("--satisfaction must be 1 to 5") }
+            }
+            func run() throws {
+                try global.complaint(
+                    "complaint.feedback",
+                    [("id", .string(id)), ("satisfaction", .int(Int64(satisfaction))), ("comment", .optional(comment))]
+                )
+            }
+        }
+    }
+
+    struct Audit: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "audit",
+            abstract: "Check the signed, hash-chained trail of complaints (R9).",
+            subcommands: [Verify.self]
+        )
+
+        struct Verify: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract:
+                    "Recompute the hop chains of one complaint, or of all, and name the first hop that does not match.",
+                discussion: "Exit status 3 when a chain is broken. Example: hotlinectl audit verify 42"
+            )
+            @Argument(help: "Complaint id (default: all).") var id: String?
+            @OptionGroup var global: GlobalOptions
+            func run() throws {
+                let result = try global.send("audit.verify", [("id", .optional(id))])
+                global.emit(result) { json in
+                    let count = json["complaints"]?.intValue ?? 0
+                    return global.language == .zh
+                        ? "已核验 \(count) 件投诉的签名记录，全部一致"
+                        : "verified the signed trail of \(count) complaint(s): all intact"
+                }
+            }
+        }
+    }
+}
+
+extension JSONValue {
+    static func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+}
+
+extension GlobalOptions {
+    /// Sends a complaint verb and prints the complaint that results.
+    func complaint(_ command: String, _ arguments: [(String, JSONValue)]) throws {
+        let result = try send(command, arguments)
+        emit(result) { ComplaintText.render($0, language) }
+    }
+}
+
+/// Human form of a complaint, in Chinese or English.
+enum ComplaintText {
+    static func state(_ state: String?, _ language: Language) -> String {
+        guard let state else { return "" }
+        guard language == .zh else { return state }
+        return [
+            "open": "待处理", "resolved": "已当场答复", "transferred": "已转交", "accepted": "已受理", "returned": "已退回",
+            "replied": "已答复", "closed": "已办结",
+        ][state] ?? state
+    }
+
+    static func render(_ json: JSONValue, _ language: Language) -> String {
+        let zh = language == .zh
+        func value(_ key: String) -> String {
+            switch json[key] {
+            case .string(let text)?: return text
+            case .int(let number)?: return String(number)
+            case .bool(let flag)?: return flag ? (zh ? "是" : "yes") : (zh ? "否" : "no")
+            default: return "-"
+            }
+        }
+        var summary = TextTable(headers: ["", ""])
+        let fields: [(String, String, String)] = [
+            ("id", "编号", "Complaint"), ("state", "状态", "State"), ("urgent", "紧急", "Urgent"),
+            ("caller_name", "来电人", "Caller"), ("caller_phone", "联系电话", "Phone"), ("matter", "反映事项", "Matter"),
+            ("first_responder", "首问责任人", "First responder"), ("responsible", "当前责任人", "Responsible"),
+            ("department", "当前部门", "Department"), ("handler", "承办人", "Handler"),
+            ("received_at", "受理时间", "Received"), ("escalation_level", "升级", "Escalation"),
+            ("satisfaction", "满意度", "Satisfaction"),
+        ]
+        for (key, zhLabel, enLabel) in fields {
+            let text = key == "state" ? state(json[key]?.stringValue, language) : value(key)
+            summary.append([zh ? zhLabel : enLabel, text])
+        }
+        var output = summary.render().split(separator: "\n").dropFirst().joined(separator: "\n")
+        let deadlines = json["deadlines"]?.arrayValue ?? []
+        if !deadlines.isEmpty {
+            var table = TextTable(
+                headers: zh
+                    ? ["时限", "部门", "到期", "状态", "剩余(分)"] : ["Deadline", "Department", "Due", "State", "Left (min)"]
+            )
+            for deadline in deadlines {
+                let left = deadline["seconds_left"]?.intValue.map { String($0 / 60) } ?? "-"
+                table.append([
+                    deadline["kind"]?.stringValue ?? "", deadline["department"]?.stringValue ?? "",
+                    deadline["due_at"]?.stringValue ?? "", deadline["state"]?.stringValue ?? "", left,
+                ])
+            }
+            output += "\n\n" + table.render()
+            for deadline in deadlines {
+                output += "\n  \(deadline["kind"]?.stringValue ?? ""): \(deadline["explanation"]?.stringValue ?? "")"
+            }
+        }
+        var hops = TextTable(
+            headers: zh ? ["#", "时间", "动作", "签名人", "部门", "说明"] : ["#", "At", "Action", "By", "Department", "Text"]
+        )
+        for hop in json["hops"]?.arrayValue ?? [] {
+            let by = (hop["by"]?.stringValue ?? "") + (hop["acting_root"]?.boolValue == true ? " (root)" : "")
+            hops.append([
+                String(hop["seq"]?.intValue ?? 0), hop["at"]?.stringValue ?? "", hop["action"]?.stringValue ?? "", by,
+                hop["department"]?.stringValue ?? "", hop["text"]?.stringValue ?? "",
+            ])
+        }
+        return output + "\n\n" + hops.render()
+    }
+}

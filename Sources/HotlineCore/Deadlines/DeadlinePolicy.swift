@@ -1,0 +1,37 @@
+/// How long each deadline of SPEC §3 allows, from `[policy]` of the configuration.
+public struct DeadlinePolicy: Sendable, Equatable {
+    /// R4: transfer within one hour of receipt, wall clock by default.
+    public var transfer: Allowance
+    /// R5: the receiving department names a handler within 30 business minutes.
+    public var accept: Allowance
+    /// R6: reply within one working day.
+    public var reply: Allowance
+    /// Warn when this share of an allowance has passed.
+    public var warningShare: Double
+    /// R12: urgent complaints run their timers at this fraction.
+    public var urgentScale: Double
+
+    public init(
+        transfer: Allowance = .wallClock(minutes: 60),
+        accept: Allowance = .businessMinutes(30),
+        reply: Allowance = .workingDays(1),
+        warningShare: Double = 0.8,
+        urgentScale: Double = 0.25
+    ) {
+        self.transfer = transfer
+        self.accept = accept
+        self.reply = reply
+        self.warningShare = warningShare
+        self.urgentScale = urgentScale
+    }
+
+    public func allowance(for kind: DeadlineChange.Kind, urgent: Bool) -> Allowance {
+        let base: Allowance
+        switch kind {
+        case .transfer: base = transfer
+        case .accept: base = accept
+        case .reply: base = reply
+        }
+        return urgent ? base.scaled(by: urgentScale) : base
+    }
+}

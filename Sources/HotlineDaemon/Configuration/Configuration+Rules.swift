@@ -1,0 +1,66 @@
+import Foundation
+import HotlineCore
+import HotlineStore
+
+extension Configuration {
+    /// The complaint rules in force: `[policy]` allowances and the work calendar of `[calendar]` (the shipped China
+    /// schedule plus the configured files). Checked at start, so a bad value stops the daemon with its key named.
+    public func complaintRules() throws -> ComplaintContext {
+        let file = configFile ?? "built-in defaults"
+        func fail(_ key: String, _ reason: String) -> ConfigFileError {
+            ConfigFileError(file: file, line: 0, key: key, reason: reason)
+        }
+        func allowance(_ key: String, default value: Allowance) throws -> Allowance {
+            guard let entry = policy[key] else { return value }
+            guard case .string(let text) = entry else { throw fail("policy.\(key)", "must be a duration in quotes") }
+            do {
+                return try Allowance(parsing: text)
+            } catch {
+                throw fail("policy.\(key)", "\(error)")
+            }
+        }
+        func fraction(_ key: String, default value: Double) throws -> Double {
+            switch policy[key] {
+            case nil: return value
+            case .float(let number)? where number > 0 && number <= 1: return number
+            case .integer(1)?: return 1
+            default: throw fail("policy.\(key)", "must be a number above 0 and at most 1")
+            }
+        }
+        var workflow = WorkflowPolicy()
+        if case .string(let code)? = policy["coordination_department"] { workflow.coordinationDepartment = code }
+        switch policy["redo_threshold"] {
+        case nil: break
+        case .integer(let value)? where (1...5).contains(value): workflow.redoThreshold = value
+        default: throw fail("policy.redo_threshold", "must be a satisfaction score from 1 to 5")
+        }
+        let deadlines = DeadlinePolicy(
+            transfer: try allowance("transfer_allowance", default: .wallClock(minutes: 60)),
+            accept: try allowance("accept_allowance", default: .businessMinutes(30)),
+            reply: try allowance("reply_allowance", default: .workingDays(1)),
+            warningShare: try fraction("warning_share", default: 0.8),
+            urgentScale: try fraction("urgent_scale", default: 0.25)
+        )
+        let hours: BusinessHours
+        do {
+            hours = try BusinessHours(parsing: businessHours)
+        } catch {
+            throw fail("calendar.business_hours", "\(error)")
+        }
+        var calendar = WorkCalendar(
+            timeZone: zone,
+            hours: hours,
+            overrides: WorkCalendar.chinaDefault.overrides.map(\.value)
+        )
+        for path in calendarFiles {
+            guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+            else { throw fail("calendar.files", "cannot read \(path)") }
+            do {
+                calendar.apply(try CalendarFileParser.parse(text, fileName: path))
+            } catch {
+                throw fail("calendar.files", "\(error)")
+            }
+        }
+        return ComplaintContext(workflow: workflow, deadlines: deadlines, calendar: calendar)
+    }
+}

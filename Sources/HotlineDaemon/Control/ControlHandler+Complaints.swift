@@ -1,0 +1,273 @@
+import Foundation
+import HotlineCore
+import HotlineProtocol
+import HotlineStore
+import Logging
+
+/// The `complaint` verbs and `audit verify` (SPEC §6, R1–R16): identity and arguments here, the rules in
+/// ``ComplaintWorkflow``, the writing in ``ComplaintStore``.
+extension ControlHandler {
+    func dispatchComplaint(_ request: ControlRequest, caller: Caller) throws -> JSONValue? {
+        let arguments = ArgumentReader(request: request)
+        switch request.command {
+        case "complaint.file":
+            let actor = try acting(caller, for: "complaint file")
+            var phone: PhoneNumber?
+            if let text = try arguments.optionalString("phone") {
+                do {
+                    phone = try PhoneNumber(validating: text)
+                } catch {
+                    throw ControlError(code: .invalid, message: "--phone: \(error)")
+                }
+            }
+            let filing = ComplaintFiling(
+                callID: try arguments.optionalString("call"),
+                callerName: try arguments.optionalString("name"),
+                callerPhone: phone,
+                callerAddress: try arguments.optionalString("address"),
+                matter: try arguments.optionalString("matter") ?? "",
+                category: try arguments.optionalString("category"),
+                urgent: try arguments.bool("urgent")
+            )
+            let context = try complaintContext()
+            let now = clock.now()
+            let id = try database.withConnectionBlocking { connection in
+                try ComplaintStore.file(filing, by: actor, at: now, context: context, on: connection)
+            }
+            logger.info("complaint filed", metadata: ["complaint_id": "\(id)", "by": "\(caller.name)"])
+            return try complaintJSON(id)
+        case "complaint.show":
+            return try complaintJSON(try arguments.string("id"))
+        case "complaint.list":
+            var responsible: String?
+            if try arguments.bool("mine") { responsible = try acting(caller, for: "complaint list --mine").login }
+            let overdue = try arguments.bool("overdue") ? clock.now() : nil
+            let department = try arguments.optionalString("dept")
+            let state = try arguments.optionalString("state")
+            if let state, ComplaintState(rawValue: state) == nil {
+                throw ControlError(
+                    code: .invalid,
+                    message: "--state must be one of \(ComplaintState.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
+            }
+            let limit = try arguments.optionalInt("limit") ?? 100
+            let complaints = try database.withConnectionBlocking { connection in
+                try ComplaintQueries.list(
+                    responsible: responsible,
+                    department: department,
+                    state: state,
+                    overdueAt: overdue,
+                    limit: limit,
+                    on: connection
+                )
+            }
+            return .array(complaints.map(complaintJSON))
+        case "audit.verify":
+            let id = try arguments.optionalString("id")
+            let results = try database.withConnectionBlocking { connection in
+                try ComplaintQueries.verify(id, on: connection)
+            }
+            if let id, results.isEmpty { throw ControlError(code: .notFound, message: "no complaint \(id)") }
+            let broken = results.filter { !$0.1.isOK }
+            let json = JSONValue.object([
+                ("complaints", .int(Int64(results.count))),
+                ("ok", .bool(broken.isEmpty)),
+                (
+                    "broken",
+                    .array(
+                        broken.map { complaint, result in
+                            guard case .brokenAt(let sequence, let reason) = result else { return .null }
+                            return .object([
+                                ("complaint", .string(complaint)),
+                                ("hop", .int(Int64(sequence))),
+                                ("reason", .string(reason.message.en)),
+                            ])
+                        }
+                    )
+                ),
+            ])
+            if !broken.isEmpty {
+                let first = broken[0]
+                guard case .brokenAt(let sequence, let reason) = first.1 else { return json }
+                throw ControlError(
+                    code: .refused,
+                    rule: "R9",
+                    message:
+                        "R9: the signed trail of complaint \(first.0) does not verify at hop \(sequence): "
+                        + "\(reason.message.text(in: request.language))"
+                        + (broken.count > 1 ? " (\(broken.count) complaints broken)" : "")
+                )
+            }
+            return json
+        default:
+            guard request.command.hasPrefix("complaint.") else { return nil }
+            let verb = String(request.command.dropFirst("complaint.".count))
+            let actor = try acting(caller, for: "complaint \(verb)")
+            let id = try arguments.string("id")
+            let action = try complaintAction(verb, arguments)
+            let context = try complaintContext()
+            let now = clock.now()
+            try database.withConnectionBlocking { connection in
+                try ComplaintStore.act(action, on: id, by: actor, at: now, context: context, on: connection)
+            }
+            logger.info(
+                "complaint \(verb)",
+                metadata: ["complaint_id": "\(id)", "by": "\(caller.name)"]
+            )
+            return try complaintJSON(id)
+        }
+    }
+
+    /// Complaint actions are a staff member's: root names one with --as.
+    private func acting(_ caller: Caller, for command: String) throws -> ActingStaff {
+        switch caller {
+        case .root:
+            throw ControlError(
+                code: .refused,
+                role: "staff",
+                message: "\(command) is done by a staff member; as root, name one with --as LOGIN"
+            )
+        case .staff(let member, let actingRoot):
+            return ActingStaff(staff: member, actingRoot: actingRoot)
+        }
+    }
+
+    private func staffMember(_ login: String, argument: String) throws -> StaffMember {
+        guard let member = try database.withConnectionBlocking({ try StaffDirectory.staff(login: login, on: $0) })
+        else { throw ControlError(code: .notFound, message: "\(argument): no staff member '\(login)'") }
+        return member
+    }
+
+    private func complaintAction(_ verb: String, _ arguments: ArgumentReader) throws -> ComplaintAction {
+        switch verb {
+        case "resolve": return .resolve(answer: try arguments.optionalString("answer") ?? "")
+        case "transfer":
+            return .transfer(to: try arguments.string("to"), reason: try arguments.optionalString("reason") ?? "")
+        case "accept":
+            let handler = try arguments.optionalString("handler").map { try staffMember($0, argument: "--handler") }
+            return .accept(handler: handler)
+        case "return": return .returnToCoordination(reason: try arguments.optionalString("reason") ?? "")
+        case "reroute":
+            return .reroute(to: try arguments.string("to"), reason: try arguments.optionalString("reason") ?? "")
+        case "reply": return .reply(result: try arguments.optionalString("result") ?? "")
+        case "urge": return .urge(note: try arguments.optionalString("note"))
+        case "escalate":
+            let level = try arguments.string("to")
+            guard let target = EscalationLevel(rawValue: level), target != .none else {
+                throw ControlError(code: .invalid, message: "--to must be qa, vp or gm")
+            }
+            return .escalate(to: target, reason: try arguments.optionalString("reason") ?? "")
+        case "handover":
+            return .handover(
+                to: try staffMember(try arguments.string("to"), argument: "--to"),
+                approvedBy: try staffMember(try arguments.string("approved_by"), argument: "--approved-by")
+            )
+        case "extend":
+            let text = try arguments.string("by")
+            let allowance: Allowance
+            do {
+                allowance = try Allowance(parsing: text)
+            } catch {
+                throw ControlError(code: .invalid, message: "--by: \(error)")
+            }
+            return .extend(
+                by: allowance,
+                reason: try arguments.optionalString("reason") ?? "",
+                approvedBy: try staffMember(try arguments.string("approved_by"), argument: "--approved-by")
+            )
+        case "feedback":
+            return .feedback(
+                satisfaction: try arguments.int("satisfaction"),
+                comment: try arguments.optionalString("comment")
+            )
+        default:
+            throw ControlError(code: .invalid, message: "unknown command 'complaint \(verb)'")
+        }
+    }
+
+    /// The rules in force: the coordination office is the department flagged so, else the configured one.
+    private func complaintContext() throws -> ComplaintContext {
+        let coordination = try database.withConnectionBlocking { connection in
+            try StaffDirectory.departments(on: connection).first(where: \.isCoordination)?.code
+        }
+        var context = complaintRules
+        if let coordination { context.workflow.coordinationDepartment = coordination }
+        return context
+    }
+
+    private func complaintJSON(_ id: String) throws -> JSONValue {
+        guard let details = try database.withConnectionBlocking({ try ComplaintQueries.show(id, on: $0) }) else {
+            throw ControlError(code: .notFound, message: "no complaint \(id)")
+        }
+        return complaintJSON(details)
+    }
+
+    /// The `complaint show --json` shape of SPEC §6, plus the fields a person needs to act on the case.
+    func complaintJSON(_ details: ComplaintDetails) -> JSONValue {
+        func time(_ date: Date?) -> JSONValue {
+            date.map { .string(TimeFormatting.rfc3339($0, timeZone: timeZone)) } ?? .null
+        }
+        func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+        let now = clock.now()
+        return .object([
+            ("id", .string(details.id)),
+            ("state", .string(details.state)),
+            ("urgent", .bool(details.urgent)),
+            ("call", text(details.callID)),
+            ("caller_name", text(details.callerName)),
+            ("caller_phone", text(details.callerPhone)),
+            ("caller_address", text(details.callerAddress)),
+            ("matter", .string(details.matter)),
+            ("category", text(details.category)),
+            ("first_responder", .string(details.firstResponder)),
+            ("first_responder_department", .string(details.firstResponderDepartment)),
+            ("responsible", .string(details.responsible)),
+            ("department", .string(details.department)),
+            ("receiving_department", text(details.receivingDepartment)),
+            ("handler", text(details.handler)),
+            ("received_at", time(details.receivedAt)),
+            ("escalation_level", .string(details.escalationLevel)),
+            ("satisfaction", details.satisfaction.map { .int(Int64($0)) } ?? .null),
+            ("closed_at", time(details.closedAt)),
+            (
+                "deadlines",
+                .array(
+                    details.deadlines.map { deadline in
+                        .object([
+                            ("kind", .string(deadline.kind)),
+                            ("department", .string(deadline.department)),
+                            ("started_at", time(deadline.startedAt)),
+                            ("due_at", time(deadline.dueAt)),
+                            ("state", .string(deadline.state)),
+                            ("met_at", time(deadline.metAt)),
+                            ("breached_at", time(deadline.breachedAt)),
+                            (
+                                "seconds_left",
+                                deadline.state == "pending" ? .int(Int64(deadline.dueAt.timeIntervalSince(now))) : .null
+                            ),
+                            ("explanation", .string(deadline.explanation)),
+                        ])
+                    }
+                )
+            ),
+            (
+                "hops",
+                .array(
+                    details.hops.map { hop in
+                        .object([
+                            ("seq", .int(Int64(hop.sequence))),
+                            ("action", .string(hop.action)),
+                            ("by", .string(hop.by)),
+                            ("acting_root", .bool(hop.actingRoot)),
+                            ("at", time(hop.at)),
+                            ("department", text(hop.department)),
+                            ("text", .string(hop.text)),
+                            ("subject", text(hop.subject)),
+                            ("approved_by", text(hop.approvedBy)),
+                        ])
+                    }
+                )
+            ),
+        ])
+    }
+}
