@@ -1,10 +1,12 @@
 import Foundation
+import HotlineCore
 import HotlineProtocol
 import HotlineSystem
 
 /// Talks to the daemon's control socket: one request line out, one answer line back.
 struct ControlClient {
     let path: String
+    let language: Language
 
     func exchange(_ request: ControlRequest) throws -> ControlResponse {
         let socket: UnixSocket
@@ -13,7 +15,9 @@ struct ControlClient {
         } catch {
             throw CLIFailure(
                 status: 5,
-                message: "cannot reach hotlined at \(path): \(error) (is the daemon running? see --socket)"
+                message: language == .zh
+                    ? "无法连接 hotlined（\(path)）：\(error)（守护进程是否在运行？参见 --socket）"
+                    : "cannot reach hotlined at \(path): \(error) (is the daemon running? see --socket)"
             )
         }
         defer { socket.close() }

@@ -48,7 +48,7 @@ public struct GlobalOptions: ParsableArguments {
     /// Sends one request and returns the result, or throws a ``CLIFailure`` with the exit status of SPEC §6.
     func send(_ command: String, _ arguments: [(String, JSONValue)] = []) throws -> JSONValue {
         let request = ControlRequest(command: command, actAs: actAs, language: language, arguments: arguments)
-        let response = try ControlClient(path: socketPath).exchange(request)
+        let response = try ControlClient(path: socketPath, language: language).exchange(request)
         switch response {
         case .success(let result): return result
         case .failure(let error): throw CLIFailure(error: error)

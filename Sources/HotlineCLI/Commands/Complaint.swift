@@ -349,6 +349,18 @@ enum ComplaintText {
         ][state] ?? state
     }
 
+    static func word(_ code: String?, _ language: Language) -> String {
+        guard let code else { return "" }
+        guard language == .zh else { return code.replacingOccurrences(of: "_", with: " ") }
+        return [
+            "filed": "登记", "resolved": "当场答复", "transferred": "转交", "copied_to_qa": "抄送质检部", "accepted": "受理",
+            "returned": "退回", "rerouted": "改派", "replied": "答复", "urged": "催办", "escalated": "升级",
+            "handed_over": "移交", "extended": "延期", "feedback": "回访评价", "redo": "重办", "closed": "办结",
+            "transfer": "转交时限", "accept": "受理时限", "reply": "答复时限", "pending": "未到期", "met": "按时完成",
+            "breached": "已超时", "none": "无", "qa": "质检部", "vp": "副总经理", "gm": "总经理",
+        ][code] ?? code
+    }
+
     static func render(_ json: JSONValue, _ language: Language) -> String {
         let zh = language == .zh
         func value(_ key: String) -> String {
@@ -369,7 +381,10 @@ enum ComplaintText {
             ("satisfaction", "满意度", "Satisfaction"),
         ]
         for (key, zhLabel, enLabel) in fields {
-            let text = key == "state" ? state(json[key]?.stringValue, language) : value(key)
+            let text =
+                key == "state"
+                ? state(json[key]?.stringValue, language)
+                : key == "escalation_level" ? word(json[key]?.stringValue, language) : value(key)
             summary.append([zh ? zhLabel : enLabel, text])
         }
         var output = summary.render().split(separator: "\n").dropFirst().joined(separator: "\n")
@@ -382,13 +397,14 @@ enum ComplaintText {
             for deadline in deadlines {
                 let left = deadline["seconds_left"]?.intValue.map { String($0 / 60) } ?? "-"
                 table.append([
-                    deadline["kind"]?.stringValue ?? "", deadline["department"]?.stringValue ?? "",
-                    deadline["due_at"]?.stringValue ?? "", deadline["state"]?.stringValue ?? "", left,
+                    word(deadline["kind"]?.stringValue, language), deadline["department"]?.stringValue ?? "",
+                    deadline["due_at"]?.stringValue ?? "", word(deadline["state"]?.stringValue, language), left,
                 ])
             }
             output += "\n\n" + table.render()
             for deadline in deadlines {
-                output += "\n  \(deadline["kind"]?.stringValue ?? ""): \(deadline["explanation"]?.stringValue ?? "")"
+                output += "\n  \(word(deadline["kind"]?.stringValue, language)): "
+                output += deadline["explanation"]?.stringValue ?? ""
             }
         }
         var hops = TextTable(
@@ -397,7 +413,8 @@ enum ComplaintText {
         for hop in json["hops"]?.arrayValue ?? [] {
             let by = (hop["by"]?.stringValue ?? "") + (hop["acting_root"]?.boolValue == true ? " (root)" : "")
             hops.append([
-                String(hop["seq"]?.intValue ?? 0), hop["at"]?.stringValue ?? "", hop["action"]?.stringValue ?? "", by,
+                String(hop["seq"]?.intValue ?? 0), hop["at"]?.stringValue ?? "",
+                word(hop["action"]?.stringValue, language), by,
                 hop["department"]?.stringValue ?? "", hop["text"]?.stringValue ?? "",
             ])
         }

@@ -11,7 +11,7 @@ extension ControlHandler {
         let arguments = ArgumentReader(request: request)
         switch request.command {
         case "complaint.file":
-            let actor = try acting(caller, for: "complaint file")
+            let actor = try acting(caller, for: "complaint file", language: request.language)
             var phone: PhoneNumber?
             if let text = try arguments.optionalString("phone") {
                 do {
@@ -35,12 +35,14 @@ extension ControlHandler {
                 try ComplaintStore.file(filing, by: actor, at: now, context: context, on: connection)
             }
             logger.info("complaint filed", metadata: ["complaint_id": "\(id)", "by": "\(caller.name)"])
-            return try complaintJSON(id)
+            return try complaintJSON(id, language: request.language)
         case "complaint.show":
-            return try complaintJSON(try arguments.string("id"))
+            return try complaintJSON(try arguments.string("id"), language: request.language)
         case "complaint.list":
             var responsible: String?
-            if try arguments.bool("mine") { responsible = try acting(caller, for: "complaint list --mine").login }
+            if try arguments.bool("mine") {
+                responsible = try acting(caller, for: "complaint list --mine", language: request.language).login
+            }
             let overdue = try arguments.bool("overdue") ? clock.now() : nil
             let department = try arguments.optionalString("dept")
             let state = try arguments.optionalString("state")
@@ -61,13 +63,20 @@ extension ControlHandler {
                     on: connection
                 )
             }
-            return .array(complaints.map(complaintJSON))
+            return .array(complaints.map { complaintJSON($0, language: request.language) })
         case "audit.verify":
             let id = try arguments.optionalString("id")
             let results = try database.withConnectionBlocking { connection in
                 try ComplaintQueries.verify(id, on: connection)
             }
-            if let id, results.isEmpty { throw ControlError(code: .notFound, message: "no complaint \(id)") }
+            if let id, results.isEmpty {
+                throw ControlError(
+                    code: .notFound,
+                    zh: "没有投诉 \(id)",
+                    en: "no complaint \(id)",
+                    language: request.language
+                )
+            }
             let broken = results.filter { !$0.1.isOK }
             let json = JSONValue.object([
                 ("complaints", .int(Int64(results.count))),
@@ -89,20 +98,22 @@ extension ControlHandler {
             if !broken.isEmpty {
                 let first = broken[0]
                 guard case .brokenAt(let sequence, let reason) = first.1 else { return json }
+                let more = broken.count > 1 ? broken.count : 0
                 throw ControlError(
                     code: .refused,
                     rule: "R9",
-                    message:
-                        "R9: the signed trail of complaint \(first.0) does not verify at hop \(sequence): "
-                        + "\(reason.message.text(in: request.language))"
-                        + (broken.count > 1 ? " (\(broken.count) complaints broken)" : "")
+                    zh: "R9：投诉 \(first.0) 的签名记录在第 \(sequence) 步（hop \(sequence)）核验不符：\(reason.message.zh)"
+                        + (more > 0 ? "（共 \(more) 件投诉不符）" : ""),
+                    en: "R9: the signed trail of complaint \(first.0) does not verify at hop \(sequence): "
+                        + reason.message.en + (more > 0 ? " (\(more) complaints broken)" : ""),
+                    language: request.language
                 )
             }
             return json
         default:
             guard request.command.hasPrefix("complaint.") else { return nil }
             let verb = String(request.command.dropFirst("complaint.".count))
-            let actor = try acting(caller, for: "complaint \(verb)")
+            let actor = try acting(caller, for: "complaint \(verb)", language: request.language)
             let id = try arguments.string("id")
             let action = try complaintAction(verb, arguments)
             let context = try complaintContext()
@@ -114,18 +125,20 @@ extension ControlHandler {
                 "complaint \(verb)",
                 metadata: ["complaint_id": "\(id)", "by": "\(caller.name)"]
             )
-            return try complaintJSON(id)
+            return try complaintJSON(id, language: request.language)
         }
     }
 
     /// Complaint actions are a staff member's: root names one with --as.
-    private func acting(_ caller: Caller, for command: String) throws -> ActingStaff {
+    private func acting(_ caller: Caller, for command: String, language: Language) throws -> ActingStaff {
         switch caller {
         case .root:
             throw ControlError(
                 code: .refused,
                 role: "staff",
-                message: "\(command) is done by a staff member; as root, name one with --as LOGIN"
+                zh: "\(command) 须由工作人员办理；root 请用 --as 登录名 指定",
+                en: "\(command) is done by a staff member; as root, name one with --as LOGIN",
+                language: language
             )
         case .staff(let member, let actingRoot):
             return ActingStaff(staff: member, actingRoot: actingRoot)
@@ -195,15 +208,15 @@ extension ControlHandler {
         return context
     }
 
-    private func complaintJSON(_ id: String) throws -> JSONValue {
+    private func complaintJSON(_ id: String, language: Language) throws -> JSONValue {
         guard let details = try database.withConnectionBlocking({ try ComplaintQueries.show(id, on: $0) }) else {
-            throw ControlError(code: .notFound, message: "no complaint \(id)")
+            throw ControlError(code: .notFound, zh: "没有投诉 \(id)", en: "no complaint \(id)", language: language)
         }
-        return complaintJSON(details)
+        return complaintJSON(details, language: language)
     }
 
     /// The `complaint show --json` shape of SPEC §6, plus the fields a person needs to act on the case.
-    func complaintJSON(_ details: ComplaintDetails) -> JSONValue {
+    func complaintJSON(_ details: ComplaintDetails, language: Language) -> JSONValue {
         func time(_ date: Date?) -> JSONValue {
             date.map { .string(TimeFormatting.rfc3339($0, timeZone: timeZone)) } ?? .null
         }
@@ -245,7 +258,12 @@ extension ControlHandler {
                                 "seconds_left",
                                 deadline.state == "pending" ? .int(Int64(deadline.dueAt.timeIntervalSince(now))) : .null
                             ),
-                            ("explanation", .string(deadline.explanation)),
+                            (
+                                "explanation",
+                                .string(
+                                    DeadlineExplanations.render(deadline.explanation, in: language, timeZone: timeZone)
+                                )
+                            ),
                         ])
                     }
                 )

@@ -61,10 +61,18 @@ public final class ControlHandler: Sendable {
             case .invalid(let text): return .failure(ControlError(code: .refused, message: text))
             }
         } catch let error as ClockError {
-            return .failure(ControlError(code: .refused, message: error.description))
+            let zh = error == .backwards ? "手动时钟只能向前拨" : "守护进程使用系统时钟；clock 命令需要 `hotlined --clock manual`"
+            return .failure(ControlError(code: .refused, zh: zh, en: error.description, language: request.language))
         } catch let error as PostgresError where error.isConnectionLoss {
             logger.warning("database unreachable for a control request", metadata: ["error": "\(error)"])
-            return .failure(ControlError(code: .unavailable, message: "database unreachable: \(error)"))
+            return .failure(
+                ControlError(
+                    code: .unavailable,
+                    zh: "数据库无法连接：\(error)",
+                    en: "database unreachable: \(error)",
+                    language: request.language
+                )
+            )
         } catch {
             logger.error("control request failed", metadata: ["command": "\(request.command)", "error": "\(error)"])
             return .failure(ControlError(code: .internalError, message: "\(error)"))
@@ -79,7 +87,12 @@ public final class ControlHandler: Sendable {
         if peer.uid == 0 {
             guard let login = request.actAs else { return .root }
             guard let member = try lookupStaff(login) else {
-                throw ControlError(code: .notFound, message: "--as \(login): no such staff member")
+                throw ControlError(
+                    code: .notFound,
+                    zh: "--as \(login)：没有这名工作人员",
+                    en: "--as \(login): no such staff member",
+                    language: request.language
+                )
             }
             return .staff(member, actingRoot: true)
         }
@@ -88,16 +101,20 @@ public final class ControlHandler: Sendable {
             throw ControlError(
                 code: .refused,
                 role: "root",
-                message: "--as is for root only; Unix user \(userName) acts as itself"
+                zh: "--as 仅限 root 使用；Unix 用户 \(userName) 只能以本人身份操作",
+                en: "--as is for root only; Unix user \(userName) acts as itself",
+                language: request.language
             )
         }
         guard let member = try lookupStaff(userName) else {
             throw ControlError(
                 code: .refused,
                 role: "staff",
-                message:
-                    "Unix user \(userName) has no staff record; an administrator adds one with "
-                    + "`hotlinectl staff add \(userName) --name NAME --dept CODE --role operator`"
+                zh: "Unix 用户 \(userName) 没有工作人员记录；请管理员添加："
+                    + "`hotlinectl staff add \(userName) --name 姓名 --dept 部门 --role operator`",
+                en: "Unix user \(userName) has no staff record; an administrator adds one with "
+                    + "`hotlinectl staff add \(userName) --name NAME --dept CODE --role operator`",
+                language: request.language
             )
         }
         return .staff(member, actingRoot: false)
@@ -107,12 +124,14 @@ public final class ControlHandler: Sendable {
         try database.withConnectionBlocking { connection in try StaffDirectory.staff(login: login, on: connection) }
     }
 
-    private func require(_ role: Role, of caller: Caller, for command: String) throws {
+    private func require(_ role: Role, of caller: Caller, for command: String, language: Language) throws {
         guard caller.has(role) else {
             throw ControlError(
                 code: .refused,
                 role: role.rawValue,
-                message: "\(command) needs the \(role.rawValue) role; \(caller.name) does not have it"
+                zh: "\(command) 需要 \(role.rawValue) 角色；\(caller.name) 没有该角色",
+                en: "\(command) needs the \(role.rawValue) role; \(caller.name) does not have it",
+                language: language
             )
         }
     }
@@ -123,7 +142,7 @@ public final class ControlHandler: Sendable {
         let arguments = ArgumentReader(request: request)
         switch request.command {
         case "dept.add":
-            try require(.admin, of: caller, for: "dept add")
+            try require(.admin, of: caller, for: "dept add", language: request.language)
             let department = Department(
                 code: try arguments.string("code"),
                 name: try arguments.string("name"),
@@ -138,7 +157,7 @@ public final class ControlHandler: Sendable {
         case "dept.list":
             return .array(try database.withConnectionBlocking(StaffDirectory.departments).map(\.json))
         case "staff.add":
-            try require(.admin, of: caller, for: "staff add")
+            try require(.admin, of: caller, for: "staff add", language: request.language)
             let roleNames = try arguments.strings("roles")
             var roles = Set<Role>()
             for name in roleNames {
@@ -197,13 +216,18 @@ public final class ControlHandler: Sendable {
                     try CallQueries.show(call: callID, on: connection)
                 })
             else {
-                throw ControlError(code: .notFound, message: "no call '\(callID)' in the register")
+                throw ControlError(
+                    code: .notFound,
+                    zh: "登记册中没有呼叫 \(callID)",
+                    en: "no call '\(callID)' in the register",
+                    language: request.language
+                )
             }
             guard case .object(var members) = call.json(timeZone: timeZone) else { return .null }
             members.append(("events", .array(events.map { $0.json(timeZone: timeZone) })))
             return .object(members)
         case "clock.advance", "clock.set":
-            try require(.admin, of: caller, for: "clock")
+            try require(.admin, of: caller, for: "clock", language: request.language)
             guard let manual = clock as? ManualClock else { throw ClockError.notManual }
             if request.command == "clock.advance" {
                 try manual.advance(by: TimeInterval(try arguments.int("seconds")))

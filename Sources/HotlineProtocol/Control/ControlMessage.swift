@@ -109,6 +109,11 @@ public struct ControlError: Error, Sendable, Equatable, CustomStringConvertible 
         self.message = message
     }
 
+    /// An error in both languages; the daemon answers in the language the request asked for.
+    public init(code: Code, rule: String? = nil, role: String? = nil, zh: String, en: String, language: Language) {
+        self.init(code: code, rule: rule, role: role, message: LocalizedText(zh: zh, en: en).text(in: language))
+    }
+
     public var description: String { message }
 
     var json: JSONValue {

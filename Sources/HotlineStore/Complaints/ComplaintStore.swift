@@ -314,7 +314,7 @@ public enum ComplaintStore {
                 """,
                 [
                     id, kind.rawValue, charged, start, computed.dueAt, warnAt, urgent,
-                    computed.explanation.render(in: .en, timeZone: context.calendar.timeZone),
+                    try DeadlineExplanations.encode([computed.explanation]),
                 ]
             )
         case .meet(let kind):
@@ -338,7 +338,7 @@ public enum ComplaintStore {
             guard
                 let row = try connection.query(
                     """
-                    SELECT id, due_at FROM hotline.deadlines
+                    SELECT id, due_at, explanation FROM hotline.deadlines
                     WHERE complaint_id = $1::bigint AND kind = $2 AND state = 'pending'
                     """,
                     [id, kind.rawValue]
@@ -348,13 +348,34 @@ public enum ComplaintStore {
             }
             let due: Date = try row.decode("due_at")
             let computed = try context.calendar.due(after: due, allowance: allowance)
+            let explanations = DeadlineExplanations.decode(try row.decode("explanation")) + [computed.explanation]
             try connection.command(
-                "UPDATE hotline.deadlines SET due_at = $2, warned_at = NULL, explanation = explanation || $3 WHERE id = $1",
-                [
-                    try row.decode("id", as: Int64.self), computed.dueAt,
-                    " Extended (R15): " + computed.explanation.render(in: .en, timeZone: context.calendar.timeZone),
-                ]
+                "UPDATE hotline.deadlines SET due_at = $2, warned_at = NULL, explanation = $3 WHERE id = $1",
+                [try row.decode("id", as: Int64.self), computed.dueAt, try DeadlineExplanations.encode(explanations)]
             )
         }
+    }
+}
+
+/// How a deadline's due time was computed, kept as JSON so that `complaint show` explains it in the reader's
+/// language: the first explanation, then one per approved extension (R15).
+public enum DeadlineExplanations {
+    static func encode(_ explanations: [DeadlineExplanation]) throws -> String {
+        String(decoding: try JSONEncoder().encode(explanations), as: UTF8.self)
+    }
+
+    public static func decode(_ text: String) -> [DeadlineExplanation] {
+        (try? JSONDecoder().decode([DeadlineExplanation].self, from: Data(text.utf8))) ?? []
+    }
+
+    /// The explanations as text; extensions are marked as such.
+    public static func render(_ text: String, in language: Language, timeZone: TimeZone) -> String {
+        let explanations = decode(text)
+        guard !explanations.isEmpty else { return text }
+        return explanations.enumerated().map { index, explanation in
+            let rendered = explanation.render(in: language, timeZone: timeZone)
+            guard index > 0 else { return rendered }
+            return (language == .zh ? "延期（R15）：" : "Extended (R15): ") + rendered
+        }.joined(separator: " ")
     }
 }
