@@ -19,7 +19,8 @@ public struct HotlineCtl: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Status.self, Calls.self, Call.self, Complaint.self, Audit.self, Dept.self, Staff.self, Clock.self,
+            Status.self, Calls.self, Call.self, Complaint.self, Audit.self, Watch.self, Dept.self, Staff.self,
+            Clock.self,
         ]
     )
 

@@ -67,6 +67,16 @@ public enum Daemon {
             logger: logger
         )
         let pbx = PBXServer(listener: pbxListener, ingestor: ingestor, logger: logger)
+        let scheduler = DeadlineScheduler(
+            conninfo: database.conninfo,
+            schema: schema,
+            clock: clock,
+            rules: rules,
+            timeZone: configuration.zone,
+            notificationCommand: configuration.notificationCommand,
+            notificationTimeout: configuration.notificationTimeout,
+            logger: logger
+        )
         let handler = ControlHandler(
             database: control,
             schema: schema,
@@ -74,7 +84,8 @@ public enum Daemon {
             clock: clock,
             timeZone: configuration.zone,
             logger: logger,
-            statusSource: { DaemonStatus(spoolDepth: ingestor.spoolDepth, pbxConnections: pbx.connectionCount) }
+            statusSource: { DaemonStatus(spoolDepth: ingestor.spoolDepth, pbxConnections: pbx.connectionCount) },
+            deadlinesChanged: { scheduler.wake() }
         )
         let controlListener = try listener(
             named: "control",
@@ -83,11 +94,17 @@ public enum Daemon {
             configuration: configuration,
             logger: logger
         )
-        let server = ControlServer(listener: controlListener, handler: handler, logger: logger)
+        let server = ControlServer(
+            listener: controlListener,
+            handler: handler,
+            eventsConninfo: database.conninfo,
+            logger: logger
+        )
         let service = DaemonService(
             control: server,
             pbx: pbx,
             ingestor: ingestor,
+            scheduler: scheduler,
             logger: logger,
             boundPaths: [
                 inherited["pbx"] == nil ? configuration.pbxSocket : nil,
@@ -126,12 +143,14 @@ struct DaemonService: Service {
     let control: ControlServer
     let pbx: PBXServer
     let ingestor: EventIngestor
+    let scheduler: DeadlineScheduler
     let logger: Logger
     /// Socket files this process created, removed on exit (inherited sockets belong to systemd).
     let boundPaths: [String]
 
     func run() async throws {
         ingestor.start()
+        scheduler.start()
         pbx.start()
         control.start()
         Systemd.ready(status: "serving")
@@ -163,6 +182,7 @@ struct DaemonService: Service {
         logger.info("hotlined stopping: draining PBX connections")
         pbx.stop()
         ingestor.stop()
+        scheduler.stop()
         control.stop()
         for path in boundPaths { unlink(path) }
     }

@@ -11,19 +11,20 @@ import Foundation
 public struct ChildProcess: Sendable {
     public let pid: pid_t
 
-    /// Starts `path` with `arguments`; stdin is /dev/null, stdout and stderr go to the given files (truncated).
+    /// Starts `path` with `arguments`; stdin reads `stdinPath` (/dev/null by default), stdout and stderr go to the given files (truncated).
     /// `environment` replaces the inherited environment when given.
     public static func spawn(
         _ path: String,
         _ arguments: [String],
         stdoutPath: String,
         stderrPath: String? = nil,
+        stdinPath: String = "/dev/null",
         environment: [String: String]? = nil
     ) throws -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, stdinPath, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, stdoutPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         if let stderrPath {
             posix_spawn_file_actions_addopen(&actions, 2, stderrPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)

@@ -166,6 +166,15 @@ public struct UnixSocket: Sendable, Hashable {
         _ = Glibc.shutdown(descriptor, Int32(SHUT_RDWR))
     }
 
+    /// True once the peer has closed its end (a read would return end-of-file); never blocks.
+    public func isClosedByPeer() -> Bool {
+        var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        guard poll(&poller, 1, 0) > 0 else { return false }
+        if poller.revents & Int16(POLLHUP | POLLERR) != 0 { return true }
+        var byte: UInt8 = 0
+        return recv(descriptor, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) == 0
+    }
+
     /// Stops reading: a blocked `read` returns end-of-file, while writes (acks of what was read) still go out.
     public func shutdownReading() {
         _ = Glibc.shutdown(descriptor, Int32(SHUT_RD))

@@ -10,19 +10,27 @@ public struct DeadlinePolicy: Sendable, Equatable {
     public var warningShare: Double
     /// R12: urgent complaints run their timers at this fraction.
     public var urgentScale: Double
+    /// The reply ladder: after a reply breach, escalate to the deputy general manager after this much more…
+    public var ladderVP: Allowance
+    /// …and to the general manager after this much more (counted from the reply breach too).
+    public var ladderGM: Allowance
 
     public init(
         transfer: Allowance = .wallClock(minutes: 60),
         accept: Allowance = .businessMinutes(30),
         reply: Allowance = .workingDays(1),
         warningShare: Double = 0.8,
-        urgentScale: Double = 0.25
+        urgentScale: Double = 0.25,
+        ladderVP: Allowance = .workingDays(1),
+        ladderGM: Allowance = .workingDays(2)
     ) {
         self.transfer = transfer
         self.accept = accept
         self.reply = reply
         self.warningShare = warningShare
         self.urgentScale = urgentScale
+        self.ladderVP = ladderVP
+        self.ladderGM = ladderGM
     }
 
     public func allowance(for kind: DeadlineChange.Kind, urgent: Bool) -> Allowance {

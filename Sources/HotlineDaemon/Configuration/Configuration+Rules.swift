@@ -39,7 +39,9 @@ extension Configuration {
             accept: try allowance("accept_allowance", default: .businessMinutes(30)),
             reply: try allowance("reply_allowance", default: .workingDays(1)),
             warningShare: try fraction("warning_share", default: 0.8),
-            urgentScale: try fraction("urgent_scale", default: 0.25)
+            urgentScale: try fraction("urgent_scale", default: 0.25),
+            ladderVP: try allowance("ladder_vp_after", default: .workingDays(1)),
+            ladderGM: try allowance("ladder_gm_after", default: .workingDays(2))
         )
         let hours: BusinessHours
         do {
@@ -62,5 +64,20 @@ extension Configuration {
             }
         }
         return ComplaintContext(workflow: workflow, deadlines: deadlines, calendar: calendar)
+    }
+
+    /// `[policy] notification_command`, nil when not configured.
+    public var notificationCommand: String? {
+        guard case .string(let command)? = policy["notification_command"], !command.isEmpty else { return nil }
+        return command
+    }
+
+    /// `[policy] notification_timeout` in seconds (default 10).
+    public var notificationTimeout: TimeInterval {
+        switch policy["notification_timeout"] {
+        case .integer(let seconds)? where seconds > 0: return TimeInterval(seconds)
+        case .float(let seconds)? where seconds > 0: return seconds
+        default: return 10
+        }
     }
 }

@@ -35,6 +35,7 @@ extension ControlHandler {
                 try ComplaintStore.file(filing, by: actor, at: now, context: context, on: connection)
             }
             logger.info("complaint filed", metadata: ["complaint_id": "\(id)", "by": "\(caller.name)"])
+            deadlinesChanged()
             return try complaintJSON(id, language: request.language)
         case "complaint.show":
             return try complaintJSON(try arguments.string("id"), language: request.language)
@@ -125,6 +126,7 @@ extension ControlHandler {
                 "complaint \(verb)",
                 metadata: ["complaint_id": "\(id)", "by": "\(caller.name)"]
             )
+            deadlinesChanged()
             return try complaintJSON(id, language: request.language)
         }
     }

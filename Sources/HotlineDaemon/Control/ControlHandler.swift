@@ -13,6 +13,8 @@ public final class ControlHandler: Sendable {
     let timeZone: TimeZone
     let logger: Logger
     let complaintRules: ComplaintContext
+    /// Called after anything that may change what is due next (a clock move, a transition).
+    let deadlinesChanged: @Sendable () -> Void
     private let statusSource: @Sendable () -> DaemonStatus
 
     public init(
@@ -22,8 +24,10 @@ public final class ControlHandler: Sendable {
         clock: any HotlineClock,
         timeZone: TimeZone,
         logger: Logger,
-        statusSource: @escaping @Sendable () -> DaemonStatus
+        statusSource: @escaping @Sendable () -> DaemonStatus,
+        deadlinesChanged: @escaping @Sendable () -> Void = {}
     ) {
+        self.deadlinesChanged = deadlinesChanged
         self.database = database
         self.schema = schema
         self.complaintRules = rules
@@ -238,6 +242,7 @@ public final class ControlHandler: Sendable {
                 }
                 try manual.set(to: time)
             }
+            deadlinesChanged()
             return status().json
         default:
             if let result = try dispatchComplaint(request, caller: caller) { return result }

@@ -1,5 +1,6 @@
 import Foundation
 import HotlineProtocol
+import HotlineStore
 import HotlineSystem
 import Logging
 import Synchronization
@@ -13,13 +14,16 @@ public final class ControlServer: Sendable {
     private let handler: ControlHandler
     private let logger: Logger
     private let connections = Atomic<Int>(0)
+    /// Where `watch` listens for `NOTIFY hotline_events`.
+    private let eventsConninfo: String
     private let stopped = Atomic<Bool>(false)
     static let maximumConnections = 64
     static let maximumRequestBytes = 1 << 20
     static let idleTimeoutSeconds = 300
 
-    public init(listener: UnixSocket, handler: ControlHandler, logger: Logger) {
+    public init(listener: UnixSocket, handler: ControlHandler, eventsConninfo: String, logger: Logger) {
         self.listener = listener
+        self.eventsConninfo = eventsConninfo
         self.handler = handler
         self.logger = logger
     }
@@ -92,6 +96,10 @@ public final class ControlServer: Sendable {
             buffer += chunk
             while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = buffer[..<newline]
+                if let request = try? ControlRequest.decode(line: line), request.command == "watch" {
+                    watch(request, peer: peer, on: connection)
+                    return
+                }
                 let response = respond(to: line, peer: peer)
                 buffer.removeSubrange(...newline)
                 do {
@@ -105,6 +113,44 @@ public final class ControlServer: Sendable {
                 try? connection.write(ControlResponse.failure(error).encodedLine())
                 return
             }
+        }
+    }
+
+    /// `hotlinectl watch`: after one answer line, every warning and breach as a JSON line, until the client
+    /// goes away. Fed by LISTEN on its own connection, so it sees what any daemon on the database fires.
+    private func watch(_ request: ControlRequest, peer: PeerCredentials, on connection: UnixSocket) {
+        do {
+            _ = try handler.identify(request, peer: peer)
+        } catch let error as ControlError {
+            try? connection.write(ControlResponse.failure(error).encodedLine())
+            return
+        } catch {
+            try? connection.write(
+                ControlResponse.failure(ControlError(code: .unavailable, message: "\(error)")).encodedLine()
+            )
+            return
+        }
+        let database: PGConnection
+        do {
+            database = try PGConnection(conninfo: eventsConninfo)
+            try database.listen("hotline_events")
+        } catch {
+            let failure = ControlError(code: .unavailable, message: "cannot listen for events: \(error)")
+            try? connection.write(ControlResponse.failure(failure).encodedLine())
+            return
+        }
+        defer { database.close() }
+        do {
+            try connection.write(
+                ControlResponse.success(.object([("watching", .string("hotline_events"))])).encodedLine()
+            )
+            while !connection.isClosedByPeer() {
+                for notification in try database.waitForNotifications(timeout: .milliseconds(500)) {
+                    try connection.write(Array((notification.payload + "\n").utf8))
+                }
+            }
+        } catch {
+            return
         }
     }
 

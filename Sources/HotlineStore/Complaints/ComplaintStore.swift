@@ -318,20 +318,21 @@ public enum ComplaintStore {
                 ]
             )
         case .meet(let kind):
+            // A reply also meets the rungs of the escalation ladder still ahead of it (SPEC §3).
             try connection.command(
                 """
                 UPDATE hotline.deadlines SET state = 'met', met_at = $3
-                WHERE complaint_id = $1::bigint AND kind = $2 AND state = 'pending'
+                WHERE complaint_id = $1::bigint AND state = 'pending' AND kind = ANY($2::text[])
                 """,
-                [id, kind.rawValue, now]
+                [id, kind == .reply ? ["reply", "reply_vp", "reply_gm"] : [kind.rawValue], now]
             )
         case .cancel(let kind):
             try connection.command(
                 """
                 UPDATE hotline.deadlines SET state = 'cancelled', cancelled_at = $3
-                WHERE complaint_id = $1::bigint AND kind = $2 AND state = 'pending'
+                WHERE complaint_id = $1::bigint AND state = 'pending' AND kind = ANY($2::text[])
                 """,
-                [id, kind.rawValue, now]
+                [id, kind == .reply ? ["reply", "reply_vp", "reply_gm"] : [kind.rawValue], now]
             )
         case .extend(let kind, let allowance):
             // R15: the new allowance counts from the current due time; the deadline must still be pending.

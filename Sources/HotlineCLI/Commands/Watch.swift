@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import HotlineCore
+import HotlineProtocol
+import HotlineSystem
+
+extension HotlineCtl {
+    struct Watch: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Follow deadline warnings and breaches as they fire, until interrupted (Ctrl-C).",
+            discussion: """
+                Every daemon on the database announces what it fires; --json prints each event as one JSON line
+                (event, kind, complaint, department, due_at, fired_at, late, escalation, notice).
+
+                Example: hotlinectl watch --json | tee -a breaches.ndjson
+                """
+        )
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let socket: UnixSocket
+            do {
+                socket = try UnixSocket.connect(path: global.socketPath)
+            } catch {
+                throw CLIFailure(status: 5, message: "cannot reach hotlined at \(global.socketPath): \(error)")
+            }
+            defer { socket.close() }
+            let request = ControlRequest(command: "watch", actAs: global.actAs, language: global.language)
+            try socket.write(request.encodedLine())
+            var framer = LineFramer(maxLineLength: 1 << 20)
+            var answered = false
+            while true {
+                let chunk = try socket.read()
+                if chunk.isEmpty { throw CLIFailure(status: 5, message: "hotlined closed the watch") }
+                framer.append(chunk)
+                while let frame = framer.nextLine() {
+                    guard case .line(let line) = frame else { continue }
+                    if !answered {
+                        answered = true
+                        if case .failure(let error) = try ControlResponse.decode(line: line) {
+                            throw CLIFailure(status: error.code.exitStatus, message: error.message)
+                        }
+                        continue
+                    }
+                    let text = String(decoding: line, as: UTF8.self)
+                    if global.json {
+                        print(text)
+                    } else if let event = try? JSONValue.parse(line) {
+                        print(Watch.describe(event, global.language))
+                    }
+                    fflush(nil)  // each event as it arrives, also into a pipe
+                }
+            }
+        }
+
+        static func describe(_ event: JSONValue, _ language: Language) -> String {
+            let kind = event["event"]?.stringValue ?? ""
+            let escalation =
+                event["escalation"]?.stringValue.map { language == .zh ? "，升级至 \($0)" : ", escalated to \($0)" } ?? ""
+            let late = event["late"]?.boolValue == true ? (language == .zh ? "（补发）" : " (late)") : ""
+            let head =
+                language == .zh
+                ? (kind == "breach" ? "超时" : "预警") + " 投诉 \(event["complaint"]?.stringValue ?? "")"
+                    + " \(ComplaintText.word(event["kind"]?.stringValue, .zh))（\(event["department"]?.stringValue ?? "")）"
+                : "\(kind) complaint \(event["complaint"]?.stringValue ?? "") \(event["kind"]?.stringValue ?? "")"
+                    + " (\(event["department"]?.stringValue ?? ""))"
+            return
+                "\(event["fired_at"]?.stringValue ?? "") \(head)\(escalation)\(late): \(event["notice"]?.stringValue ?? "")"
+        }
+    }
+}

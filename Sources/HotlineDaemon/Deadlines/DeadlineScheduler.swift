@@ -1,0 +1,179 @@
+import Foundation
+import HotlineCore
+import HotlineProtocol
+import HotlineStore
+import HotlineSystem
+import Logging
+import Synchronization
+
+/// Fires warnings and breaches when they come due (SPEC §3).
+///
+/// One thread, one connection: it asks PostgreSQL for the earliest pending moment, sleeps until then (at most a
+/// second, so a deadline created meanwhile is never missed by more than that), and claims what is due with
+/// `FOR UPDATE SKIP LOCKED`. Nothing but the next moment is kept in memory, however many deadlines are pending;
+/// deadlines that came due while no daemon ran fire at the first pass after start-up, marked late.
+public final class DeadlineScheduler: Sendable {
+    private let conninfo: String
+    private let schema: SchemaGate
+    private let clock: any HotlineClock
+    private let rules: ComplaintContext
+    private let timeZone: TimeZone
+    private let notificationCommand: String?
+    private let notificationTimeout: TimeInterval
+    private let logger: Logger
+    private let wakeUp = DispatchSemaphore(value: 0)
+    private let stopped = Atomic<Bool>(false)
+    private let finished = DispatchSemaphore(value: 0)
+    private let fired = Atomic<Int>(0)
+    /// Most rows claimed by one transaction; the loop comes straight back for more.
+    static let batch = 2000
+
+    public init(
+        conninfo: String,
+        schema: SchemaGate,
+        clock: any HotlineClock,
+        rules: ComplaintContext,
+        timeZone: TimeZone,
+        notificationCommand: String?,
+        notificationTimeout: TimeInterval,
+        logger: Logger
+    ) {
+        self.conninfo = conninfo
+        self.schema = schema
+        self.clock = clock
+        self.rules = rules
+        self.timeZone = timeZone
+        self.notificationCommand = notificationCommand
+        self.notificationTimeout = notificationTimeout
+        self.logger = logger
+    }
+
+    /// Deadlines fired (breaches and warnings) since start.
+    public var firedCount: Int { fired.load(ordering: .relaxed) }
+
+    public func start() {
+        let thread = Thread { [self] in run() }
+        thread.name = "hotline-deadlines"
+        thread.start()
+    }
+
+    public func stop() {
+        stopped.store(true, ordering: .sequentiallyConsistent)
+        wakeUp.signal()
+        finished.wait()
+    }
+
+    /// Look again now: the manual clock moved, or a transition created a deadline.
+    public func wake() {
+        wakeUp.signal()
+    }
+
+    private func run() {
+        var connection: PGConnection?
+        while !stopped.load(ordering: .sequentiallyConsistent) {
+            var pause: TimeInterval = 1
+            do {
+                if connection == nil || connection?.isOpen == false {
+                    connection?.close()
+                    let made = try PGConnection(conninfo: conninfo)
+                    try schema.ensure(made)
+                    connection = made
+                }
+                pause = try pass(on: connection!)
+            } catch {
+                logger.error("deadline scheduler: \(error)")
+                connection?.close()
+                connection = nil
+            }
+            _ = wakeUp.wait(timeout: .now() + pause)
+        }
+        connection?.close()
+        finished.signal()
+    }
+
+    /// Fires what is due and returns how long to sleep.
+    private func pass(on connection: PGConnection) throws -> TimeInterval {
+        let now = clock.now()
+        var events = try DeadlineStore.warnDue(
+            at: now,
+            limit: DeadlineScheduler.batch,
+            timeZone: timeZone,
+            on: connection
+        )
+        events += try DeadlineStore.fireDue(
+            at: now,
+            limit: DeadlineScheduler.batch,
+            policy: rules.deadlines,
+            calendar: rules.calendar,
+            timeZone: timeZone,
+            on: connection
+        )
+        if !events.isEmpty {
+            fired.add(events.count, ordering: .relaxed)
+            announce(events)
+            // A full batch means more may be due: come straight back.
+            if events.count >= DeadlineScheduler.batch { return 0 }
+        }
+        guard let next = try DeadlineStore.nextDue(on: connection) else { return 1 }
+        return min(1, max(0.01, next.timeIntervalSince(clock.now())))
+    }
+
+    /// The journal (or stderr), and the configured notification command; NOTIFY went out with the commit.
+    private func announce(_ events: [DeadlineEvent]) {
+        for event in events {
+            let level: Logger.Level = event.kind == .breach ? .warning : .notice
+            logger.log(
+                level: level,
+                "deadline \(event.kind.rawValue): \(event.notice)",
+                metadata: [
+                    "complaint_id": "\(event.complaint)", "deadline": "\(event.deadlineKind)",
+                    "department": "\(event.department)", "late": "\(event.late)",
+                ]
+            )
+        }
+        guard let command = notificationCommand, !command.isEmpty else { return }
+        let payloads = events.map { $0.json(timeZone: timeZone).serialized() }
+        let timeout = notificationTimeout
+        let logger = logger
+        // Off the scheduler thread: a slow or failing command must never delay the next deadline.
+        Thread {
+            for payload in payloads {
+                NotificationCommand.run(command, input: payload, timeout: timeout, logger: logger)
+            }
+        }.start()
+    }
+}
+
+/// Runs the configured notification command (an SMS gateway script, say) with one event as JSON on stdin.
+enum NotificationCommand {
+    static func run(_ command: String, input: String, timeout: TimeInterval, logger: Logger) {
+        let directory = FileManager.default.temporaryDirectory.path
+        let inputPath = directory + "/hotline-notify-\(UUID().uuidString).json"
+        let outputPath = inputPath + ".out"
+        defer {
+            try? FileManager.default.removeItem(atPath: inputPath)
+            try? FileManager.default.removeItem(atPath: outputPath)
+        }
+        do {
+            try input.write(toFile: inputPath, atomically: true, encoding: .utf8)
+            let child = try ChildProcess.spawn(
+                "/bin/sh",
+                ["-c", command],
+                stdoutPath: outputPath,
+                stdinPath: inputPath
+            )
+            guard let status = try child.wait(timeout: timeout) else {
+                child.signal(SIGKILL)
+                _ = try? child.wait()
+                logger.error("notification command timed out after \(Int(timeout)) s and was killed")
+                return
+            }
+            if status != 0 {
+                let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+                logger.error("notification command failed with status \(status): \(output.prefix(500))")
+            }
+        } catch {
+            logger.error("notification command could not run: \(error)")
+        }
+    }
+}
