@@ -20,7 +20,7 @@ public struct HotlineCtl: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Status.self, Calls.self, Call.self, Complaint.self, Audit.self, Watch.self, Dept.self, Staff.self,
-            Clock.self,
+            CalendarCommand.self, Clock.self,
         ]
     )
 

@@ -32,7 +32,7 @@ public enum Daemon {
 
     /// Runs until SIGTERM or SIGINT.
     public static func run(configuration: Configuration, logger: Logger) async throws {
-        let rules = try configuration.complaintRules()
+        let rules = RuleBook(try configuration.complaintRules())
         let database = try DatabaseEndpoint(configuration: configuration, logger: logger)
         defer { database.stopEmbedded() }
         let control = try PostgresSession(conninfo: database.conninfo, label: "control", logger: logger)
@@ -40,6 +40,7 @@ public enum Daemon {
         do {
             let applied = try await control.withConnection { connection in try schema.ensure(connection) }
             if !applied.isEmpty { logger.info("migrations applied", metadata: ["versions": "\(applied)"]) }
+            rules.apply(try await control.withConnection { connection in try CalendarStore.load(on: connection) })
         } catch let error as PostgresError where error.isConnectionLoss {
             // An external database that is down must not keep calls from being registered: start degraded, spool
             // PBX events, and migrate once the database answers.

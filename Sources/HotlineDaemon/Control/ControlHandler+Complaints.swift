@@ -65,6 +65,60 @@ extension ControlHandler {
                 )
             }
             return .array(complaints.map { complaintJSON($0, language: request.language) })
+        case "calendar.import":
+            try requireAdmin(caller, for: "calendar import", language: request.language)
+            let fileName = try arguments.string("file")
+            let text = try arguments.string("content")
+            let overrides: [CalendarOverride]
+            do {
+                overrides = try CalendarFileParser.parse(text, fileName: fileName)
+            } catch {
+                // Nothing of a bad file is applied; the error names the file and line.
+                throw ControlError(code: .invalid, message: "\(error)")
+            }
+            try database.withConnectionBlocking { connection in
+                try CalendarStore.save(overrides, source: fileName, on: connection)
+            }
+            ruleBook.apply(overrides)
+            deadlinesChanged()
+            logger.info("calendar imported", metadata: ["file": "\(fileName)", "days": "\(overrides.count)"])
+            return .object([
+                ("file", .string(fileName)),
+                ("holidays", .int(Int64(overrides.filter { $0.kind == .holiday }.count))),
+                ("workdays", .int(Int64(overrides.filter { $0.kind == .workday }.count))),
+            ])
+        case "calendar.show":
+            let monthText = try arguments.optionalString("month")
+            let calendar = complaintRules.calendar
+            let month: YearMonth
+            if let monthText {
+                guard let parsed = YearMonth(string: monthText) else {
+                    throw ControlError(code: .invalid, message: "--month must look like 2026-10")
+                }
+                month = parsed
+            } else {
+                month = YearMonth(calendar.localDate(of: clock.now()))
+            }
+            return .object([
+                ("month", .string(month.description)),
+                ("time_zone", .string(calendar.timeZone.identifier)),
+                ("working_day_minutes", .int(Int64(calendar.standardWorkingDayMinutes))),
+                (
+                    "days",
+                    .array(
+                        calendar.monthSheet(month).map { day in
+                            .object([
+                                ("date", .string(day.date.description)),
+                                ("weekday", .string(day.weekday.rawValue)),
+                                ("working", .bool(day.isWorkingDay)),
+                                ("business_minutes", .int(Int64(day.businessMinutes))),
+                                ("override", day.override.map { .string($0.kind.rawValue) } ?? .null),
+                                ("name", day.override.map { .string($0.name) } ?? .null),
+                            ])
+                        }
+                    )
+                ),
+            ])
         case "audit.verify":
             let id = try arguments.optionalString("id")
             let results = try database.withConnectionBlocking { connection in
@@ -128,6 +182,18 @@ extension ControlHandler {
             )
             deadlinesChanged()
             return try complaintJSON(id, language: request.language)
+        }
+    }
+
+    private func requireAdmin(_ caller: Caller, for command: String, language: Language) throws {
+        guard caller.has(.admin) else {
+            throw ControlError(
+                code: .refused,
+                role: "admin",
+                zh: "\(command) 需要 admin 角色；\(caller.name) 没有该角色",
+                en: "\(command) needs the admin role; \(caller.name) does not have it",
+                language: language
+            )
         }
     }
 

@@ -12,7 +12,8 @@ public final class ControlHandler: Sendable {
     let clock: any HotlineClock
     let timeZone: TimeZone
     let logger: Logger
-    let complaintRules: ComplaintContext
+    let ruleBook: RuleBook
+    var complaintRules: ComplaintContext { ruleBook.current }
     /// Called after anything that may change what is due next (a clock move, a transition).
     let deadlinesChanged: @Sendable () -> Void
     private let statusSource: @Sendable () -> DaemonStatus
@@ -20,7 +21,7 @@ public final class ControlHandler: Sendable {
     public init(
         database: PostgresSession,
         schema: SchemaGate,
-        rules: ComplaintContext,
+        rules: RuleBook,
         clock: any HotlineClock,
         timeZone: TimeZone,
         logger: Logger,
@@ -30,7 +31,7 @@ public final class ControlHandler: Sendable {
         self.deadlinesChanged = deadlinesChanged
         self.database = database
         self.schema = schema
-        self.complaintRules = rules
+        self.ruleBook = rules
         self.clock = clock
         self.timeZone = timeZone
         self.logger = logger

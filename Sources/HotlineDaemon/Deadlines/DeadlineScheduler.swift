@@ -16,7 +16,7 @@ public final class DeadlineScheduler: Sendable {
     private let conninfo: String
     private let schema: SchemaGate
     private let clock: any HotlineClock
-    private let rules: ComplaintContext
+    private let rules: RuleBook
     private let timeZone: TimeZone
     private let notificationCommand: String?
     private let notificationTimeout: TimeInterval
@@ -32,7 +32,7 @@ public final class DeadlineScheduler: Sendable {
         conninfo: String,
         schema: SchemaGate,
         clock: any HotlineClock,
-        rules: ComplaintContext,
+        rules: RuleBook,
         timeZone: TimeZone,
         notificationCommand: String?,
         notificationTimeout: TimeInterval,
@@ -94,6 +94,7 @@ public final class DeadlineScheduler: Sendable {
     /// Fires what is due and returns how long to sleep.
     private func pass(on connection: PGConnection) throws -> TimeInterval {
         let now = clock.now()
+        let rules = rules.current
         var events = try DeadlineStore.warnDue(
             at: now,
             limit: DeadlineScheduler.batch,
