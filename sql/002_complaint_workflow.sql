@@ -18,3 +18,6 @@ ALTER TABLE hotline.deadlines
     ADD COLUMN cancelled_at timestamptz,
     ADD CONSTRAINT deadlines_cancelled CHECK ((state = 'cancelled') = (cancelled_at IS NOT NULL));
 CREATE UNIQUE INDEX deadlines_one_pending_per_kind ON hotline.deadlines (complaint_id, kind) WHERE state = 'pending';
+
+-- A complaint's effective escalation level reads its escalations (ComplaintQueries.effectiveLevelSQL).
+CREATE INDEX escalations_complaint ON hotline.escalations (complaint_id);

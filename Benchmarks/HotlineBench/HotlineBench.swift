@@ -79,7 +79,6 @@ struct HotlineBench {
         )
         setup.close()
         let daemon = try Daemon(database: daemonDatabase)
-        defer { daemon.stop() }
         let sustainedStart = Date()
         let sustained = try AdapterConnection(path: daemon.pbxSocket, window: 4000).deliver(lines)
         let sustainedRate = Double(sustained.count) / Date().timeIntervalSince(sustainedStart)
@@ -91,6 +90,7 @@ struct HotlineBench {
         let latency = LatencySummary(latencies.map(\.latency))
         print("  hotlined at \(Int(offeredRate)) events/s offered:      ack latency \(latency)")
 
+        daemon.stop()
         let verify = try PGConnection(conninfo: daemonDatabase)
         let stored = try verify.query("SELECT count(*) AS n FROM hotline.pbx_events").first?.decode("n", as: Int.self)
         verify.close()
@@ -118,6 +118,92 @@ struct HotlineBench {
             """
         try? FileManager.default.createDirectory(atPath: "bench-results", withIntermediateDirectories: true)
         try? report.write(toFile: "bench-results/ingest.json", atomically: true, encoding: .utf8)
+        try deadlines(admin: admin, logger: logger)
+    }
+
+    static let pendingDeadlines = Int(ProcessInfo.processInfo.environment["HOTLINE_BENCH_DEADLINES"] ?? "") ?? 1_000_000
+    static let simultaneous = 10_000
+
+    /// The scheduler at scale: start-up time and resident memory with a million pending deadlines, and how late
+    /// the breach records of 10,000 deadlines due in the same second are.
+    static func deadlines(admin: String, logger: Logger) throws {
+        print("")
+        print("hotline-bench: \(pendingDeadlines) pending deadlines, \(simultaneous) of them due in the same second")
+        let database = try makeDatabase(admin: admin, name: "bench_deadlines", logger: logger)
+        let setup = try PGConnection(conninfo: database)
+        let loadStart = Date()
+        try setup.runScript(
+            """
+            INSERT INTO hotline.departments (code, name) VALUES ('SVC', '客服部');
+            INSERT INTO hotline.staff (login, name, department, roles) VALUES ('zhangsan', '张三', 'SVC', '{operator}');
+            INSERT INTO hotline.complaints (matter, first_responder, first_responder_dept, responsible, received_at)
+                SELECT 'bench', 'zhangsan', 'SVC', 'zhangsan', now() FROM generate_series(1, \(pendingDeadlines));
+            """
+        )
+        try setup.command(
+            """
+            INSERT INTO hotline.deadlines (complaint_id, kind, department, started_at, due_at)
+            SELECT id, 'transfer', 'SVC', now(), now() + interval '30 days' FROM hotline.complaints
+            """
+        )
+        try setup.command("ANALYZE")
+        print(String(format: "  loaded in %.1f s", Date().timeIntervalSince(loadStart)))
+        // The simultaneous ones fall due together, a few seconds after the daemon has started.
+        let due = Date().addingTimeInterval(8)
+        try setup.command(
+            "UPDATE hotline.deadlines SET due_at = $2 WHERE complaint_id <= $1",
+            [simultaneous, due]
+        )
+        setup.close()
+        let startup = Date()
+        let daemon = try Daemon(database: database)
+        defer { daemon.stop() }
+        let control = daemon.directory + "/control.sock"
+        while !FileManager.default.fileExists(atPath: control) { usleep(10_000) }
+        let startupSeconds = Date().timeIntervalSince(startup)
+        let rssAtStart = residentMegabytes(daemon.process.pid)
+        print(String(format: "  start-up (until the sockets listen):  %6.2f s   (target < 3 s)", startupSeconds))
+        print(String(format: "  resident memory after start-up:       %6.1f MB  (target < 100 MB)", rssAtStart))
+        // Lateness as people see it: when the breach records become visible (committed), against the due time.
+        // Polled every 10 ms, so the figures carry up to 10 ms of measuring error.
+        let check = try PGConnection(conninfo: database)
+        defer { check.close() }
+        let giveUp = due.addingTimeInterval(60)
+        var breached = 0
+        var p50 = -1.0
+        var p99 = -1.0
+        while breached < simultaneous && Date() < giveUp {
+            usleep(10_000)
+            breached =
+                try check.query("SELECT count(*) AS n FROM hotline.deadlines WHERE state = 'breached'").first?
+                .decode("n", as: Int.self) ?? 0
+            let late = Date().timeIntervalSince(due)
+            if p50 < 0 && breached * 2 >= simultaneous { p50 = late }
+            if p99 < 0 && breached * 100 >= simultaneous * 99 { p99 = late }
+        }
+        let rssAfter = residentMegabytes(daemon.process.pid)
+        if ProcessInfo.processInfo.environment["HOTLINE_DEBUG"] != nil {
+            let log = (try? String(contentsOfFile: daemon.directory + "/hotlined.log", encoding: .utf8)) ?? ""
+            print(log.split(separator: "\n").filter { $0.contains("deadline pass") }.joined(separator: "\n"))
+        }
+        print("  breached: \(breached) of \(simultaneous)")
+        print(String(format: "  breach visible after due, p50 / p99:  %6.3f / %.3f s  (target p99 < 1 s)", p50, p99))
+        print(String(format: "  resident memory after firing:         %6.1f MB", rssAfter))
+        let report = """
+            {"pending":\(pendingDeadlines),"startup_seconds":\(startupSeconds),"rss_mb":\(rssAtStart),\
+            "rss_after_mb":\(rssAfter),"breached":\(breached),"lateness_p50_s":\(p50),"lateness_p99_s":\(p99)}
+            """
+        try? report.write(toFile: "bench-results/deadlines.json", atomically: true, encoding: .utf8)
+    }
+
+    /// VmRSS of a process in megabytes, from /proc.
+    static func residentMegabytes(_ pid: pid_t) -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return -1 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            let kilobytes = line.split(separator: " ").compactMap { Double($0) }.first ?? -1
+            return kilobytes / 1024
+        }
+        return -1
     }
 
     /// A fresh database with the schema applied.
@@ -142,7 +228,7 @@ struct Daemon {
     var pbxSocket: String { directory + "/pbx.sock" }
 
     init(database: String) throws {
-        directory = "/tmp/hotline-bench-\(getpid())"
+        directory = "/tmp/hotline-bench-\(getpid())-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path + "/hotlined"
         process = try ChildProcess.spawn(

@@ -14,7 +14,7 @@ public enum Daemon {
         LoggingSystem.bootstrap { label in
             if toJournal { return JournalLogHandler(label: label) }
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .info
+            handler.logLevel = ProcessInfo.processInfo.environment["HOTLINE_DEBUG"] == nil ? .info : .debug
             return handler
         }
     }

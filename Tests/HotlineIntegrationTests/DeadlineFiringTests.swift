@@ -94,7 +94,8 @@ struct DeadlineFiringTests {
         while payloads.count < 2 && Date() < until {
             payloads += try listener.waitForNotifications(timeout: .milliseconds(200)).map(\.payload)
         }
-        let events = try payloads.map { try JSONValue.parse(Array($0.utf8)) }
+        // Each notification carries an array of events.
+        let events = try payloads.flatMap { try JSONValue.parse(Array($0.utf8)).arrayValue ?? [] }
         #expect(events.map { $0["event"] } == [.string("warning"), .string("breach")])
         #expect(events.last?["complaint"] == .string(id))
         #expect(events.last?["escalation"] == .string("qa"))

@@ -146,7 +146,11 @@ public final class ControlServer: Sendable {
             )
             while !connection.isClosedByPeer() {
                 for notification in try database.waitForNotifications(timeout: .milliseconds(500)) {
-                    try connection.write(Array((notification.payload + "\n").utf8))
+                    // A notification carries an array of events; watchers get one line per event.
+                    guard case .array(let events)? = try? JSONValue.parse(Array(notification.payload.utf8)) else {
+                        continue
+                    }
+                    try connection.write(Array(events.map { $0.serialized() + "\n" }.joined().utf8))
                 }
             }
         } catch {

