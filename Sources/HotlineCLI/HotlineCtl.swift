@@ -5,9 +5,9 @@ import Foundation
 public struct HotlineCtl: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "hotlinectl",
-        abstract: "Talk to hotlined: calls, complaints, QA figures, directory and calendar (首问责任制热线).",
+        abstract: "Talk to hotlined: calls, complaints, deadlines, directory and calendar (首问责任制热线).",
         discussion: """
-            Your identity is your Unix user, mapped to a staff record; root is an administrator and may act for
+            Your identity is your Unix user, mapped to a staff record; root is an administrator and may act for \
             anyone with --as LOGIN. Every command takes --json for scripts and --lang zh|en.
 
             Exit status: 0 ok, 2 usage, 3 refused by a rule or a role, 4 not found, 5 daemon unreachable.

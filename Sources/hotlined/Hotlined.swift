@@ -11,13 +11,14 @@ struct Hotlined: AsyncParsableCommand {
         commandName: "hotlined",
         abstract: "The Hotline daemon: call register, complaints and deadline timers (首问责任制).",
         discussion: """
-            Runs in the foreground. Reads /etc/hotline/hotlined.toml when present; options given here override it.
+            Runs in the foreground. Reads /etc/hotline/hotlined.toml when present; options given here override it. \
             With no database configured it runs a private PostgreSQL cluster in the state directory.
 
             Examples:
-              hotlined                                   # embedded database, default sockets
-              hotlined --database 'postgresql:///hotline' --control-socket /tmp/h/control.sock
+              hotlined
+              hotlined --database 'postgresql:///hotline'
               hotlined migrate --database 'host=/var/run/postgresql dbname=hotline'
+              hotlined --clock manual --clock-start 2026-11-30T09:00:00+08:00
             """,
         version: HotlineVersion.current,
         subcommands: [Serve.self, Migrate.self],

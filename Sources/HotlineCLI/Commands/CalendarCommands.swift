@@ -15,8 +15,8 @@ extension HotlineCtl {
             static let configuration = CommandConfiguration(
                 abstract: "Import holidays and make-up working days (admin).",
                 discussion: """
-                    FILE holds lines `YYYY-MM-DD holiday|workday [name]` with # comments, or is an iCalendar (.ics)
-                    feed whose all-day events are holidays (events named 补班/上班 are make-up working days). A bad line
+                    FILE holds lines `YYYY-MM-DD holiday|workday [name]` with # comments, or is an iCalendar (.ics) \
+                    feed whose all-day events are holidays (events named 补班/上班 are make-up working days). A bad line \
                     is refused with the file and line named, and nothing of that file is applied.
 
                     Example: hotlinectl calendar import /etc/hotline/calendars/cn-2027.txt

@@ -9,9 +9,9 @@ extension HotlineCtl {
             commandName: "complaint",
             abstract: "Phone complaints: file, act on, show and list (首问责任制, R1–R16).",
             discussion: """
-                A complaint is filed by the first responder (or a supervisor), resolved on the spot (R3) or
-                transferred within 1 hour (R4); the receiving department accepts (R5) and replies within 1 working
-                day (R6), or returns a case that is not theirs (R7). Every step is a signed hop (R9). Each verb
+                A complaint is filed by the first responder (or a supervisor), resolved on the spot (R3) or \
+                transferred within 1 hour (R4); the receiving department accepts (R5) and replies within 1 working \
+                day (R6), or returns a case that is not theirs (R7). Every step is a signed hop (R9). Each verb \
                 prints the complaint afterwards; --json prints it in the shape of `complaint show --json`.
                 """,
             subcommands: [
@@ -24,9 +24,9 @@ extension HotlineCtl {
             static let configuration = CommandConfiguration(
                 abstract: "File a phone complaint (R1).",
                 discussion: """
-                    With --call, the caller's name and number come from the call register unless given, the 1-hour
-                    transfer clock starts at the call's answer time, and the filer must be the call's first responder
-                    (or a supervisor, R2). --urgent escalates to the on-duty leader at once and shortens every timer
+                    With --call, the caller's name and number come from the call register unless given, the 1-hour \
+                    transfer clock starts at the call's answer time, and the filer must be the call's first responder \
+                    (or a supervisor, R2). --urgent escalates to the on-duty leader at once and shortens every timer \
                     (R12).
 
                     Example: hotlinectl complaint file --call 1701 --matter "热水器安装后漏水，三天无人处理"
@@ -154,7 +154,7 @@ extension HotlineCtl {
             static let configuration = CommandConfiguration(
                 abstract: "Return a case that is not your department's to the coordination office (R7).",
                 discussion: """
-                    A receiving department may not transfer a case on to a third one; it returns it, the coordination
+                    A receiving department may not transfer a case on to a third one; it returns it, the coordination \
                     office re-routes it, and the return counts as a misroute against the first responder's department.
 
                     Example: hotlinectl complaint return 42 --reason "属物业管理范围"

@@ -14,7 +14,7 @@ extension HotlineCtl {
             static let configuration = CommandConfiguration(
                 abstract: "Add a department (admin).",
                 discussion: """
-                    The coordination office (--coordination) re-routes cases that a receiving department returns
+                    The coordination office (--coordination) re-routes cases that a receiving department returns \
                     (R7); there is at most one, usually the QA department.
 
                     Example: hotlinectl dept add QA --name 质检部 --coordination
@@ -89,7 +89,7 @@ extension HotlineCtl {
             static let configuration = CommandConfiguration(
                 abstract: "Add a staff member (admin).",
                 discussion: """
-                    LOGIN is the person's Unix user name: hotlinectl identifies callers by it. Rank decides the
+                    LOGIN is the person's Unix user name: hotlinectl identifies callers by it. Rank decides the \
                     first responder when several staff answer at once (R2: the higher rank is responsible).
 
                     Example: hotlinectl staff add lisi --name 李四 --dept SVC --rank 3 --role operator --role supervisor

@@ -9,7 +9,7 @@ extension HotlineCtl {
         static let configuration = CommandConfiguration(
             abstract: "Follow deadline warnings and breaches as they fire, until interrupted (Ctrl-C).",
             discussion: """
-                Every daemon on the database announces what it fires; --json prints each event as one JSON line
+                Every daemon on the database announces what it fires; --json prints each event as one JSON line \
                 (event, kind, complaint, department, due_at, fired_at, late, escalation, notice).
 
                 Example: hotlinectl watch --json | tee -a breaches.ndjson
