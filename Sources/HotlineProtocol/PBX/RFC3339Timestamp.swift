@@ -1,4 +1,5 @@
 import Foundation
+import HotlineCore
 
 /// An RFC 3339 time with an explicit UTC offset (`2026-03-02T09:15:00+08:00`, `2026-03-02T01:15:00.250Z`).
 ///
@@ -60,7 +61,7 @@ public struct RFC3339Timestamp: Hashable, Sendable, CustomStringConvertible {
         guard reader.atEnd else { throw RFC3339Error("unexpected text after the time") }
 
         guard (1...12).contains(month) else { throw RFC3339Error("month \(month) does not exist") }
-        let monthLength = Self.daysInMonth(year: year, month: month)
+        let monthLength = LocalDate.numberOfDays(year: year, month: month)
         guard (1...monthLength).contains(day) else {
             throw RFC3339Error("\(Self.monthNames[month - 1]) \(year) has \(monthLength) days")
         }
@@ -70,9 +71,10 @@ public struct RFC3339Timestamp: Hashable, Sendable, CustomStringConvertible {
             throw RFC3339Error(second == 60 ? "leap seconds are not supported" : "second \(second) is out of range")
         }
 
-        let localSeconds =
-            Self.daysFromCivil(year: year, month: month, day: day) * 86_400
-            + hour * 3600 + minute * 60 + second
+        guard let civil = LocalDate(year: year, month: month, day: day) else {
+            throw RFC3339Error("\(year)-\(month)-\(day) is not a date")
+        }
+        let localSeconds = civil.daysSinceEpoch * 86_400 + hour * 3600 + minute * 60 + second
         let utcSeconds = localSeconds - offset
         self.date = Date(timeIntervalSince1970: Double(utcSeconds) + Double(nanoseconds) / 1_000_000_000)
         self.utcOffsetSeconds = offset
@@ -95,7 +97,8 @@ public struct RFC3339Timestamp: Hashable, Sendable, CustomStringConvertible {
         let local = Int(totalMicroseconds) + utcOffsetSeconds * 1_000_000
         let days = local >= 0 ? local / microsecondsPerDay : (local - microsecondsPerDay + 1) / microsecondsPerDay
         let microsecondOfDay = local - days * microsecondsPerDay
-        let (year, month, day) = Self.civilFromDays(days)
+        let civil = LocalDate(daysSinceEpoch: days)
+        let (year, month, day) = (civil.year, civil.month, civil.day)
         let secondOfDay = microsecondOfDay / 1_000_000
         let micros = microsecondOfDay % 1_000_000
 
@@ -126,42 +129,6 @@ public struct RFC3339Timestamp: Hashable, Sendable, CustomStringConvertible {
         "January", "February", "March", "April", "May", "June",
         "July", "August", "September", "October", "November", "December",
     ]
-
-    private static func isLeapYear(_ year: Int) -> Bool {
-        year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-    }
-
-    private static func daysInMonth(year: Int, month: Int) -> Int {
-        switch month {
-        case 2: return isLeapYear(year) ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days since 1970-01-01 of a civil date.
-    private static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let shiftedMonth = (month + 9) % 12
-        let dayOfYear = (153 * shiftedMonth + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The civil date of a day count since 1970-01-01.
-    private static func civilFromDays(_ days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
 
     private static func pad(_ value: Int, _ width: Int) -> String {
         let digits = String(value)

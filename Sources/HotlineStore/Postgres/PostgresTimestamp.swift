@@ -1,4 +1,5 @@
 import Foundation
+import HotlineCore
 
 /// Converts between `Date` and the text form of `timestamptz` in a session whose TimeZone is UTC.
 ///
@@ -13,7 +14,8 @@ enum PostgresTimestamp {
         let micros = Int(totalMicros - seconds * 1_000_000)
         let days = floorDiv(seconds, 86_400)
         let secondOfDay = Int(seconds - days * 86_400)
-        let (year, month, day) = civilFromDays(days)
+        let civil = LocalDate(daysSinceEpoch: Int(days))
+        let (year, month, day) = (civil.year, civil.month, civil.day)
         var bytes = [UInt8](repeating: 0, count: 29)
         func put(_ value: Int, at offset: Int, width: Int) {
             var remaining = value
@@ -94,36 +96,13 @@ enum PostgresTimestamp {
             }
         }
         guard index == bytes.count else { return nil }
-        let days = daysFromCivil(year, month, day)
+        guard let civil = LocalDate(year: year, month: month, day: day) else { return nil }
+        let days = Int64(civil.daysSinceEpoch)
         let seconds = days * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetSeconds)
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 
     private static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
         a >= 0 ? a / b : -((-a + b - 1) / b)
-    }
-
-    // Howard Hinnant's civil-date algorithms: exact for the proleptic Gregorian calendar PostgreSQL uses.
-    private static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let m = Int64(month)
-        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + Int64(day) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    private static func civilFromDays(_ days: Int64) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
-        return (Int(year), Int(month), Int(day))
     }
 }
