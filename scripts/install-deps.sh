@@ -5,8 +5,9 @@
 #   libsystemd-dev  libsystemd headers (the CSystemd module)
 #   pkg-config      finds both
 #   systemd         systemd-socket-activate and systemd-analyze, used by tests and deploy checks
+#   python3         its csv module reads back the CSV that `hotlinectl qa … --format csv` writes (a test)
 set -euo pipefail
-packages=(postgresql libpq-dev libsystemd-dev pkg-config systemd)
+packages=(postgresql libpq-dev libsystemd-dev pkg-config systemd python3)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

@@ -19,7 +19,7 @@ public struct HotlineCtl: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [
-            Status.self, Calls.self, Call.self, Complaint.self, Audit.self, Watch.self, Dept.self, Staff.self,
+            Status.self, Calls.self, Call.self, Complaint.self, Audit.self, Watch.self, QA.self, Dept.self, Staff.self,
             CalendarCommand.self, Clock.self,
         ]
     )

@@ -119,6 +119,53 @@ extension ControlHandler {
                     )
                 ),
             ])
+        case "qa.escalations", "qa.stats":
+            guard caller.has(.qa) || caller.has(.supervisor) || caller.has(.admin) else {
+                throw ControlError(
+                    code: .refused,
+                    role: "qa",
+                    zh: "QA 报表仅限 qa、supervisor 或 admin 角色；\(caller.name) 没有",
+                    en: "QA figures are for the qa, supervisor and admin roles; \(caller.name) has none of them",
+                    language: request.language
+                )
+            }
+            let calendar = complaintRules.calendar
+            func instant(_ date: LocalDate) -> Date { calendar.instant(on: date, minuteOfDay: 0) }
+            if request.command == "qa.stats" {
+                let text = try arguments.string("period")
+                guard let period = ReportingPeriod(parsing: text) else {
+                    throw ControlError(
+                        code: .invalid,
+                        message: "--period must be a month (2026-11) or a quarter (2026-Q4)"
+                    )
+                }
+                let rows = try database.withConnectionBlocking { connection in
+                    try QAQueries.stats(from: instant(period.first), to: instant(period.end), on: connection)
+                }
+                return .array(rows)
+            }
+            func day(_ name: String) throws -> LocalDate? {
+                guard let text = try arguments.optionalString(name) else { return nil }
+                guard let date = LocalDate(string: text) else {
+                    throw ControlError(code: .invalid, message: "--\(name) must be a date such as 2026-11-01")
+                }
+                return date
+            }
+            let from = try day("from").map(instant)
+            // --to is the last day included.
+            let to = try day("to").map { instant($0.adding(days: 1)) }
+            let department = try arguments.optionalString("dept")
+            return .array(
+                try database.withConnectionBlocking { connection in
+                    try QAQueries.escalations(
+                        from: from,
+                        to: to,
+                        department: department,
+                        timeZone: timeZone,
+                        on: connection
+                    )
+                }
+            )
         case "audit.verify":
             let id = try arguments.optionalString("id")
             let results = try database.withConnectionBlocking { connection in

@@ -1,0 +1,57 @@
+import Foundation
+import HotlineCore
+import HotlineProtocol
+
+/// QA's figures (R8, R14), read through the same views and function that BI tools use.
+public enum QAQueries {
+    /// Escalations in [from, to), oldest first, optionally of one department: the SPEC §6 `qa escalations` rows.
+    public static func escalations(
+        from: Date?,
+        to: Date?,
+        department: String?,
+        timeZone: TimeZone,
+        on connection: PGConnection
+    ) throws -> [JSONValue] {
+        try connection.query(
+            """
+            SELECT complaint, kind, level, department, at, by FROM hotline.qa_escalations
+            WHERE ($1::timestamptz IS NULL OR at >= $1) AND ($2::timestamptz IS NULL OR at < $2)
+              AND ($3::text IS NULL OR department = $3)
+            ORDER BY at, complaint
+            """,
+            [from, to, department]
+        ).map { row in
+            .object([
+                ("complaint", .string(String(try row.decode("complaint", as: Int64.self)))),
+                ("kind", .string(try row.decode("kind"))),
+                ("level", (try row.decodeIfPresent("level", as: String.self)).map(JSONValue.string) ?? .null),
+                ("department", .string(try row.decode("department"))),
+                ("at", .string(TimeFormatting.rfc3339(try row.decode("at"), timeZone: timeZone))),
+                ("by", (try row.decodeIfPresent("by", as: String.self)).map(JSONValue.string) ?? .null),
+            ])
+        }
+    }
+
+    static let statColumns = [
+        "received", "resolved_on_spot", "transferred_out", "transferred_in", "replied_in_time", "replied_late",
+        "transfer_overdue", "reply_overdue", "misroutes", "escalations_qa", "escalations_vp", "escalations_gm",
+        "extensions", "redos",
+    ]
+
+    /// One object per department with the figures of SPEC §6 `qa stats`, for [from, to).
+    public static func stats(from: Date, to: Date, on connection: PGConnection) throws -> [JSONValue] {
+        try connection.query("SELECT * FROM hotline.qa_department_stats($1, $2)", [from, to]).map { row in
+            var members: [(String, JSONValue)] = [("department", .string(try row.decode("department")))]
+            for column in statColumns {
+                members.append((column, .int(Int64(try row.decode(column, as: Int.self)))))
+            }
+            members.append(
+                (
+                    "satisfaction_mean",
+                    (try row.decodeIfPresent("satisfaction_mean", as: Double.self)).map(JSONValue.double) ?? .null
+                )
+            )
+            return .object(members)
+        }
+    }
+}
