@@ -142,6 +142,49 @@ struct QAReportTests {
         #expect(inst?["transferred_in"] == .string("3"))
         #expect(inst?["satisfaction_mean"] == .string("5.00"))
 
+        // The HTML report: self-contained, parsed by a real HTML parser, with the figures and four charts.
+        let report = daemon.directory + "/report.html"
+        let wrote = try daemon.ctl([
+            "qa", "report", "--period", "2026-11", "--output", report, "--lang", "zh", "--as", "zhaoliu",
+        ])
+        #expect(wrote.status == 0, "\(wrote.output)")
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        for external in ["<script", "<link", "<img", "url(", "@import"] { #expect(!html.contains(external)) }
+        let read = try ProcessRunner.run([
+            "/usr/bin/python3", "-c",
+            """
+            import json, sys
+            from html.parser import HTMLParser
+            class P(HTMLParser):
+                def __init__(self):
+                    super().__init__(); self.rows = []; self.cell = None; self.svgs = 0; self.intable = False
+                def handle_starttag(self, tag, attrs):
+                    if tag == 'table': self.intable = True
+                    if tag == 'tr' and self.intable: self.rows.append([])
+                    if tag in ('td', 'th') and self.intable: self.cell = ''
+                    if tag == 'svg': self.svgs += 1
+                def handle_endtag(self, tag):
+                    if tag in ('td', 'th') and self.cell is not None: self.rows[-1].append(self.cell.strip()); self.cell = None
+                    if tag == 'table': self.intable = False
+                def handle_data(self, data):
+                    if self.cell is not None: self.cell += data
+            p = P(); p.feed(open(sys.argv[1], encoding='utf-8').read()); p.close()
+            print(json.dumps({'rows': p.rows, 'svgs': p.svgs}))
+            """,
+            report,
+        ])
+        #expect(read.status == 0, "\(read.output)")
+        let document = try JSONValue.parse(Array(read.stdout.utf8))
+        #expect(document["svgs"] == .int(4))
+        let reportRows = document["rows"]?.arrayValue?.compactMap { $0.arrayValue?.compactMap(\.stringValue) } ?? []
+        #expect(reportRows.first?.first == "部门")
+        #expect(
+            reportRows.first { $0.first == "INST" } == [
+                "INST", "0", "0", "0", "3", "1", "1", "0", "1", "0", "1", "1", "1", "1", "0", "5.00",
+            ]
+        )
+        #expect(reportRows.first { $0.first == "SVC" }?.dropFirst().first == "5")
+
         // BI access: the read-only role sees the views, masked, and not the tables.
         let connection = try PGConnection(conninfo: database)
         defer { connection.close() }

@@ -10,7 +10,7 @@ extension HotlineCtl {
             abstract: "The QA department's figures: escalations and per-department assessment (R8, R14).",
             discussion:
                 "For the qa, supervisor and admin roles. Months and quarters are taken in the centre's time zone.",
-            subcommands: [Escalations.self, Stats.self]
+            subcommands: [Escalations.self, Stats.self, Report.self]
         )
 
         enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -80,6 +80,54 @@ extension HotlineCtl {
                     format: global.json ? .json : format,
                     language: global.language
                 )
+            }
+        }
+    }
+}
+
+extension HotlineCtl.QA {
+    struct Report: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the assessment report of a month or quarter as one self-contained HTML file (R14).",
+            discussion: """
+                The file has the per-department table and SVG bar charts of escalations by level, overdue transfers \
+                and replies, misroutes and mean satisfaction; it needs nothing else to open or print.
+
+                Example: hotlinectl qa report --period 2026-Q4 --output q4.html --lang zh
+                """
+        )
+        @Option(help: "A month (2026-11) or a quarter (2026-Q4).") var period: String
+        @Option(help: "Where to write the HTML file.") var output: String
+        @OptionGroup var global: GlobalOptions
+
+        func validate() throws {
+            guard ReportingPeriod(parsing: period) != nil else {
+                throw ValidationError("--period must be a month (2026-11) or a quarter (2026-Q4)")
+            }
+        }
+
+        func run() throws {
+            let stats = try global.send("qa.stats", [("period", .string(period))])
+            let status = StatusReport(json: try global.send("status"))
+            let html = QAReport.render(
+                period: ReportingPeriod(parsing: period)?.description ?? period,
+                stats: stats,
+                language: global.language,
+                generatedAt: status.now
+            )
+            do {
+                try html.write(toFile: output, atomically: true, encoding: .utf8)
+            } catch {
+                throw CLIFailure(status: 1, message: "cannot write \(output): \(error)")
+            }
+            if global.json {
+                print(
+                    JSONValue.object([("output", .string(output)), ("period", .string(period))]).serialized(
+                        pretty: true
+                    )
+                )
+            } else {
+                print(global.language == .zh ? "报表已写入 \(output)" : "report written to \(output)")
             }
         }
     }
