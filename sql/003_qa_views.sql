@@ -17,7 +17,8 @@ FROM hotline.escalations e
 JOIN hotline.complaints c ON c.id = e.complaint_id;
 
 -- Per-department figures for [period_start, period_end). SECURITY DEFINER: hotline_qa reads the figures without
--- reading the tables they come from.
+-- reading the tables they come from. Each part is one grouped pass over the period's rows (found by the `at`
+-- indexes), so a quarter of a large centre stays fast.
 CREATE FUNCTION hotline.qa_department_stats(period_start timestamptz, period_end timestamptz)
 RETURNS TABLE (
     department text, received bigint, resolved_on_spot bigint, transferred_out bigint, transferred_in bigint,
@@ -26,39 +27,70 @@ RETURNS TABLE (
     satisfaction_mean numeric
 )
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = hotline, pg_temp AS $$
-    WITH hop AS (
-        SELECT h.*, c.receiving_dept, c.first_responder_dept
-        FROM hotline.hops h JOIN hotline.complaints c ON c.id = h.complaint_id
+    WITH received AS (
+        SELECT first_responder_dept AS code, count(*) AS n FROM hotline.complaints
+        WHERE received_at >= period_start AND received_at < period_end GROUP BY 1
+    ), signed AS (
+        SELECT h.department AS code,
+            count(*) FILTER (WHERE h.action = 'resolved') AS resolved,
+            count(*) FILTER (WHERE h.action = 'transferred') AS transferred,
+            count(*) FILTER (WHERE h.action = 'extended') AS extended,
+            count(*) FILTER (WHERE h.action = 'replied') AS replied
+        FROM hotline.hops h
         WHERE h.at >= period_start AND h.at < period_end
-    ), esc AS (
-        SELECT * FROM hotline.escalations WHERE at >= period_start AND at < period_end
+          AND h.action IN ('resolved', 'transferred', 'extended', 'replied')
+        GROUP BY 1
+    ), late AS (
+        -- Replies given after their reply deadline was breached; starting from the (few) breached deadlines.
+        SELECT dl.department AS code, count(*) AS n
+        FROM hotline.deadlines dl
+        JOIN hotline.hops h ON h.complaint_id = dl.complaint_id AND h.action = 'replied'
+            AND h.department = dl.department AND h.at >= dl.breached_at
+        WHERE dl.kind = 'reply' AND dl.state = 'breached' AND dl.breached_at < period_end
+          AND h.at >= period_start AND h.at < period_end
+        GROUP BY 1
+    ), incoming AS (
+        SELECT h.subject AS code, count(*) AS n FROM hotline.hops h
+        WHERE h.at >= period_start AND h.at < period_end AND h.action IN ('transferred', 'rerouted') GROUP BY 1
+    ), redone AS (
+        SELECT c.receiving_dept AS code, count(*) AS n
+        FROM hotline.hops h JOIN hotline.complaints c ON c.id = h.complaint_id
+        WHERE h.at >= period_start AND h.at < period_end AND h.action = 'redo' GROUP BY 1
+    ), escalated AS (
+        SELECT e.department AS code,
+            count(*) FILTER (WHERE e.kind = 'transfer_overdue') AS transfer_overdue,
+            count(*) FILTER (WHERE e.kind = 'reply_overdue' AND e.level = 'qa') AS reply_overdue,
+            count(*) FILTER (WHERE e.kind = 'misroute') AS misroutes,
+            count(*) FILTER (WHERE e.level = 'qa') AS qa,
+            count(*) FILTER (WHERE e.level = 'vp') AS vp,
+            count(*) FILTER (WHERE e.level = 'gm') AS gm
+        FROM hotline.escalations e WHERE e.at >= period_start AND e.at < period_end GROUP BY 1
+    ), satisfied AS (
+        SELECT coalesce(c.receiving_dept, c.first_responder_dept) AS code, round(avg(c.satisfaction), 2) AS mean
+        FROM hotline.hops h JOIN hotline.complaints c ON c.id = h.complaint_id
+        WHERE h.at >= period_start AND h.at < period_end AND h.action = 'feedback' AND c.satisfaction IS NOT NULL
+        GROUP BY 1
     )
     SELECT d.code,
-        (SELECT count(*) FROM hotline.complaints c
-            WHERE c.first_responder_dept = d.code AND c.received_at >= period_start AND c.received_at < period_end),
-        (SELECT count(*) FROM hop WHERE hop.action = 'resolved' AND hop.department = d.code),
-        (SELECT count(*) FROM hop WHERE hop.action = 'transferred' AND hop.department = d.code),
-        (SELECT count(*) FROM hop WHERE hop.action IN ('transferred', 'rerouted') AND hop.subject = d.code),
-        (SELECT count(*) FROM hop WHERE hop.action = 'replied' AND hop.department = d.code
-            AND NOT EXISTS (SELECT 1 FROM hotline.deadlines dl WHERE dl.complaint_id = hop.complaint_id
-                AND dl.kind = 'reply' AND dl.department = d.code AND dl.state = 'breached' AND dl.breached_at <= hop.at)),
-        (SELECT count(*) FROM hop WHERE hop.action = 'replied' AND hop.department = d.code
-            AND EXISTS (SELECT 1 FROM hotline.deadlines dl WHERE dl.complaint_id = hop.complaint_id
-                AND dl.kind = 'reply' AND dl.department = d.code AND dl.state = 'breached' AND dl.breached_at <= hop.at)),
-        (SELECT count(*) FROM esc WHERE esc.kind = 'transfer_overdue' AND esc.department = d.code),
-        (SELECT count(*) FROM esc WHERE esc.kind = 'reply_overdue' AND esc.level = 'qa' AND esc.department = d.code),
-        (SELECT count(*) FROM esc WHERE esc.kind = 'misroute' AND esc.department = d.code),
-        (SELECT count(*) FROM esc WHERE esc.level = 'qa' AND esc.department = d.code),
-        (SELECT count(*) FROM esc WHERE esc.level = 'vp' AND esc.department = d.code),
-        (SELECT count(*) FROM esc WHERE esc.level = 'gm' AND esc.department = d.code),
-        (SELECT count(*) FROM hop WHERE hop.action = 'extended' AND hop.department = d.code),
-        (SELECT count(*) FROM hop WHERE hop.action = 'redo' AND hop.receiving_dept = d.code),
-        (SELECT round(avg(c.satisfaction), 2) FROM hotline.complaints c
-            WHERE c.satisfaction IS NOT NULL AND coalesce(c.receiving_dept, c.first_responder_dept) = d.code
-              AND EXISTS (SELECT 1 FROM hop WHERE hop.complaint_id = c.id AND hop.action = 'feedback'))
+        coalesce(r.n, 0), coalesce(s.resolved, 0), coalesce(s.transferred, 0), coalesce(i.n, 0),
+        coalesce(s.replied, 0) - coalesce(l.n, 0), coalesce(l.n, 0), coalesce(e.transfer_overdue, 0),
+        coalesce(e.reply_overdue, 0),
+        coalesce(e.misroutes, 0), coalesce(e.qa, 0), coalesce(e.vp, 0), coalesce(e.gm, 0), coalesce(s.extended, 0),
+        coalesce(rd.n, 0), f.mean
     FROM hotline.departments d
+    LEFT JOIN received r ON r.code = d.code
+    LEFT JOIN signed s ON s.code = d.code
+    LEFT JOIN late l ON l.code = d.code
+    LEFT JOIN incoming i ON i.code = d.code
+    LEFT JOIN redone rd ON rd.code = d.code
+    LEFT JOIN escalated e ON e.code = d.code
+    LEFT JOIN satisfied f ON f.code = d.code
     ORDER BY d.code
 $$;
+
+-- The figures read hops by time and action; this index answers them without touching the table.
+CREATE INDEX hops_qa ON hotline.hops (at) INCLUDE (action, department, subject, complaint_id);
+CREATE INDEX deadlines_breached_reply ON hotline.deadlines (breached_at) WHERE kind = 'reply' AND state = 'breached';
 
 -- All time; a period is a call of the function.
 CREATE VIEW hotline.qa_department_stats AS

@@ -24,6 +24,17 @@ struct HotlineBench {
             exit(2)
         }
         let logger = Logger(label: "bench")
+        // HOTLINE_BENCH_ONLY=qa (or deadlines) runs one part alone.
+        switch ProcessInfo.processInfo.environment["HOTLINE_BENCH_ONLY"] {
+        case "qa"?:
+            try? FileManager.default.createDirectory(atPath: "bench-results", withIntermediateDirectories: true)
+            return try qaFigures(admin: admin, logger: logger)
+        case "deadlines"?:
+            try? FileManager.default.createDirectory(atPath: "bench-results", withIntermediateDirectories: true)
+            return try deadlines(admin: admin, logger: logger)
+        default:
+            break
+        }
         let lines = LoadGenerator.calls(total: events, prefix: "bench", extensions: ["8001", "8002"])
         let parsed = try lines.map { line -> PBXEvent in try PBXEventParser.parse(line: line).get() }
         print("hotline-bench: \(events) events (\(events / 3) calls: offered, answered, ended)")
@@ -119,6 +130,67 @@ struct HotlineBench {
         try? FileManager.default.createDirectory(atPath: "bench-results", withIntermediateDirectories: true)
         try? report.write(toFile: "bench-results/ingest.json", atomically: true, encoding: .utf8)
         try deadlines(admin: admin, logger: logger)
+        try qaFigures(admin: admin, logger: logger)
+    }
+
+    static let qaComplaints = Int(ProcessInfo.processInfo.environment["HOTLINE_BENCH_COMPLAINTS"] ?? "") ?? 1_000_000
+
+    /// QA's queries at a real centre's size: a year of complaints with four hops each, their reply deadlines and
+    /// escalations, generated in SQL; then `qa escalations` for a month and `qa stats` for a quarter.
+    static func qaFigures(admin: String, logger: Logger) throws {
+        print("")
+        print("hotline-bench: QA figures over \(qaComplaints) complaints and \(4 * qaComplaints) hops in 2026")
+        let database = try makeDatabase(admin: admin, name: "bench_qa", logger: logger)
+        let connection = try PGConnection(conninfo: database)
+        defer { connection.close() }
+        let loadStart = Date()
+        try connection.runScript(QAData.script(complaints: qaComplaints))
+        // As autovacuum would have by the time QA asks: index-only scans need the visibility map.
+        try connection.command("VACUUM (ANALYZE) hotline.hops")
+        print(String(format: "  generated in %.1f s", Date().timeIntervalSince(loadStart)))
+        let zone = TimeZone(identifier: "Asia/Shanghai")!
+        func measure(_ label: String, _ body: () throws -> Int) throws -> Double {
+            _ = try body()  // warm the cache once, as a QA desk asking twice would
+            var times: [Double] = []
+            var rows = 0
+            for _ in 0..<3 {
+                let start = Date()
+                rows = try body()
+                times.append(Date().timeIntervalSince(start))
+            }
+            let median = times.sorted()[1]
+            print(String(format: "  %@ %6.0f ms (median of 3, %d rows)  (target < 500 ms)", label, median * 1000, rows))
+            return median
+        }
+        let month = try measure("qa escalations, one month:") {
+            try QAQueries.escalations(
+                from: Date(postgresText: "2026-11-01 00:00:00+08"),
+                to: Date(postgresText: "2026-12-01 00:00:00+08"),
+                department: nil,
+                timeZone: zone,
+                on: connection
+            ).count
+        }
+        let quarter = try measure("qa stats, one quarter:     ") {
+            try QAQueries.stats(
+                from: Date(postgresText: "2026-10-01 00:00:00+08")!,
+                to: Date(postgresText: "2027-01-01 00:00:00+08")!,
+                on: connection
+            ).count
+        }
+        let plan = try connection.query(
+            """
+            EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY ON)
+            SELECT * FROM hotline.qa_escalations WHERE at >= '2026-11-01 00:00+08' AND at < '2026-12-01 00:00+08'
+            """
+        ).compactMap { try $0.decodeIfPresent("QUERY PLAN", as: String.self) }
+        print("  plan of the month's escalations:")
+        for line in plan.prefix(8) { print("    " + line) }
+        let report = """
+            {"complaints":\(qaComplaints),"hops":\(4 * qaComplaints),"escalations_month_ms":\(month * 1000),\
+            "stats_quarter_ms":\(quarter * 1000)}
+            """
+        try? report.write(toFile: "bench-results/qa.json", atomically: true, encoding: .utf8)
     }
 
     static let pendingDeadlines = Int(ProcessInfo.processInfo.environment["HOTLINE_BENCH_DEADLINES"] ?? "") ?? 1_000_000
