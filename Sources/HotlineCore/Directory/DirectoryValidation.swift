@@ -63,12 +63,44 @@ public enum DirectoryError: Error, Sendable, Equatable, CustomStringConvertible 
     case notFound(what: String, key: String)
     case conflict(String)
 
-    public var description: String {
+    public var description: String { text(in: .en) }
+
+    /// The message in the reader's language.
+    public func text(in language: Language) -> String {
+        guard language == .zh else {
+            switch self {
+            case .invalidField(_, let reason): return reason
+            case .alreadyExists(let what, let key): return "\(what) '\(key)' already exists"
+            case .notFound(let what, let key): return "no \(what) '\(key)'"
+            case .conflict(let text): return text
+            }
+        }
         switch self {
-        case .invalidField(_, let reason): return reason
-        case .alreadyExists(let what, let key): return "\(what) '\(key)' already exists"
-        case .notFound(let what, let key): return "no \(what) '\(key)'"
-        case .conflict(let text): return text
+        case .invalidField(let field, _):
+            let rules = [
+                "code": "部门代码须为 1–32 个字母、数字、“_”或“-”",
+                "login": "登录名须为 Unix 用户名：小写字母、数字、“_”“.”“-”，至多 32 个字符",
+                "name": "名称须为 1–200 个字符",
+                "rank": "职级须在 0 到 100 之间",
+                "extension": "分机须为 1–32 位数字或字母",
+                "role": "工作人员至少需要一个角色",
+            ]
+            return rules[field] ?? "\(field) 的值无效"
+        case .alreadyExists(let what, let key): return "\(Self.noun(what))“\(key)”已存在"
+        case .notFound(let what, let key): return "没有\(Self.noun(what))“\(key)”"
+        case .conflict(let text):
+            if text.contains("coordination office") { return "已有协调办公室，只能有一个（R7）：\(text)" }
+            if text.hasPrefix("extension") { return "该分机已属于其他工作人员：\(text)" }
+            return text
+        }
+    }
+
+    private static func noun(_ what: String) -> String {
+        switch what {
+        case "department": return "部门"
+        case "staff member": return "工作人员"
+        case "staff member (department head)": return "工作人员（部门负责人）"
+        default: return what
         }
     }
 }

@@ -17,7 +17,12 @@ extension ControlHandler {
                 do {
                     phone = try PhoneNumber(validating: text)
                 } catch {
-                    throw ControlError(code: .invalid, message: "--phone: \(error)")
+                    throw ControlError(
+                        code: .invalid,
+                        zh: "--phone：不是电话号码（\(error)）",
+                        en: "--phone: \(error)",
+                        language: request.language
+                    )
                 }
             }
             let filing = ComplaintFiling(
@@ -48,9 +53,12 @@ extension ControlHandler {
             let department = try arguments.optionalString("dept")
             let state = try arguments.optionalString("state")
             if let state, ComplaintState(rawValue: state) == nil {
+                let states = ComplaintState.allCases.map(\.rawValue).joined(separator: ", ")
                 throw ControlError(
                     code: .invalid,
-                    message: "--state must be one of \(ComplaintState.allCases.map(\.rawValue).joined(separator: ", "))"
+                    zh: "--state 须为以下之一：\(states)",
+                    en: "--state must be one of \(states)",
+                    language: request.language
                 )
             }
             let limit = try arguments.optionalInt("limit") ?? 100
@@ -93,7 +101,12 @@ extension ControlHandler {
             let month: YearMonth
             if let monthText {
                 guard let parsed = YearMonth(string: monthText) else {
-                    throw ControlError(code: .invalid, message: "--month must look like 2026-10")
+                    throw ControlError(
+                        code: .invalid,
+                        zh: "--month 格式应为 2026-10",
+                        en: "--month must look like 2026-10",
+                        language: request.language
+                    )
                 }
                 month = parsed
             } else {
@@ -136,7 +149,9 @@ extension ControlHandler {
                 guard let period = ReportingPeriod(parsing: text) else {
                     throw ControlError(
                         code: .invalid,
-                        message: "--period must be a month (2026-11) or a quarter (2026-Q4)"
+                        zh: "--period 应为月份（2026-11）或季度（2026-Q4）",
+                        en: "--period must be a month (2026-11) or a quarter (2026-Q4)",
+                        language: request.language
                     )
                 }
                 let rows = try database.withConnectionBlocking { connection in
@@ -147,7 +162,12 @@ extension ControlHandler {
             func day(_ name: String) throws -> LocalDate? {
                 guard let text = try arguments.optionalString(name) else { return nil }
                 guard let date = LocalDate(string: text) else {
-                    throw ControlError(code: .invalid, message: "--\(name) must be a date such as 2026-11-01")
+                    throw ControlError(
+                        code: .invalid,
+                        zh: "--\(name) 应为日期，如 2026-11-01",
+                        en: "--\(name) must be a date such as 2026-11-01",
+                        language: request.language
+                    )
                 }
                 return date
             }
@@ -260,9 +280,16 @@ extension ControlHandler {
         }
     }
 
-    private func staffMember(_ login: String, argument: String) throws -> StaffMember {
+    private func staffMember(_ login: String, argument: String, language: Language) throws -> StaffMember {
         guard let member = try database.withConnectionBlocking({ try StaffDirectory.staff(login: login, on: $0) })
-        else { throw ControlError(code: .notFound, message: "\(argument): no staff member '\(login)'") }
+        else {
+            throw ControlError(
+                code: .notFound,
+                zh: "\(argument)：没有工作人员“\(login)”",
+                en: "\(argument): no staff member '\(login)'",
+                language: language
+            )
+        }
         return member
     }
 
@@ -272,7 +299,9 @@ extension ControlHandler {
         case "transfer":
             return .transfer(to: try arguments.string("to"), reason: try arguments.optionalString("reason") ?? "")
         case "accept":
-            let handler = try arguments.optionalString("handler").map { try staffMember($0, argument: "--handler") }
+            let handler = try arguments.optionalString("handler").map {
+                try staffMember($0, argument: "--handler", language: arguments.request.language)
+            }
             return .accept(handler: handler)
         case "return": return .returnToCoordination(reason: try arguments.optionalString("reason") ?? "")
         case "reroute":
@@ -287,8 +316,12 @@ extension ControlHandler {
             return .escalate(to: target, reason: try arguments.optionalString("reason") ?? "")
         case "handover":
             return .handover(
-                to: try staffMember(try arguments.string("to"), argument: "--to"),
-                approvedBy: try staffMember(try arguments.string("approved_by"), argument: "--approved-by")
+                to: try staffMember(try arguments.string("to"), argument: "--to", language: arguments.request.language),
+                approvedBy: try staffMember(
+                    try arguments.string("approved_by"),
+                    argument: "--approved-by",
+                    language: arguments.request.language
+                )
             )
         case "extend":
             let text = try arguments.string("by")
@@ -301,7 +334,11 @@ extension ControlHandler {
             return .extend(
                 by: allowance,
                 reason: try arguments.optionalString("reason") ?? "",
-                approvedBy: try staffMember(try arguments.string("approved_by"), argument: "--approved-by")
+                approvedBy: try staffMember(
+                    try arguments.string("approved_by"),
+                    argument: "--approved-by",
+                    language: arguments.request.language
+                )
             )
         case "feedback":
             return .feedback(

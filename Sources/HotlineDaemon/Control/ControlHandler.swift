@@ -50,7 +50,7 @@ public final class ControlHandler: Sendable {
         } catch let error as ControlError {
             return .failure(error)
         } catch let error as DirectoryError {
-            return .failure(ControlHandler.controlError(for: error))
+            return .failure(ControlHandler.controlError(for: error, language: request.language))
         } catch let refusal as Refusal {
             return .failure(
                 ControlError(
@@ -169,7 +169,9 @@ public final class ControlHandler: Sendable {
                 guard let role = Role(rawValue: name) else {
                     throw ControlError(
                         code: .invalid,
-                        message: "unknown role '\(name)'; roles are operator, handler, supervisor, qa, admin"
+                        zh: "未知角色“\(name)”；角色为 operator、handler、supervisor、qa、admin",
+                        en: "unknown role '\(name)'; roles are operator, handler, supervisor, qa, admin",
+                        language: request.language
                     )
                 }
                 roles.insert(role)
@@ -247,7 +249,12 @@ public final class ControlHandler: Sendable {
             return status().json
         default:
             if let result = try dispatchComplaint(request, caller: caller) { return result }
-            throw ControlError(code: .invalid, message: "unknown command '\(request.command)'")
+            throw ControlError(
+                code: .invalid,
+                zh: "未知命令“\(request.command)”",
+                en: "unknown command '\(request.command)'",
+                language: request.language
+            )
         }
     }
 
@@ -278,12 +285,14 @@ public final class ControlHandler: Sendable {
         )
     }
 
-    static func controlError(for error: DirectoryError) -> ControlError {
+    static func controlError(for error: DirectoryError, language: Language) -> ControlError {
+        let message = error.text(in: language)
         switch error {
-        case .invalidField(_, let reason): return ControlError(code: .invalid, message: reason)
-        case .alreadyExists: return ControlError(code: .refused, message: error.description)
-        case .notFound: return ControlError(code: .notFound, message: error.description)
-        case .conflict(let text): return ControlError(code: .refused, message: text)
+        case .invalidField: return ControlError(code: .invalid, message: message)
+        case .alreadyExists: return ControlError(code: .refused, message: message)
+        case .notFound: return ControlError(code: .notFound, message: message)
+        case .conflict(let text):
+            return ControlError(code: .refused, rule: text.contains("(R7)") ? "R7" : nil, message: message)
         }
     }
 }
@@ -324,9 +333,13 @@ enum Caller {
 struct ArgumentReader {
     let request: ControlRequest
 
+    private func invalid(zh: String, en: String) -> ControlError {
+        ControlError(code: .invalid, zh: zh, en: en, language: request.language)
+    }
+
     func string(_ name: String) throws -> String {
         guard let value = try optionalString(name) else {
-            throw ControlError(code: .invalid, message: "missing argument: \(name)")
+            throw invalid(zh: "缺少参数：\(name)", en: "missing argument: \(name)")
         }
         return value
     }
@@ -335,13 +348,13 @@ struct ArgumentReader {
         switch request[name] {
         case nil, .null?: return nil
         case .string(let value)?: return value
-        default: throw ControlError(code: .invalid, message: "argument \(name) must be a string")
+        default: throw invalid(zh: "参数 \(name) 须为字符串", en: "argument \(name) must be a string")
         }
     }
 
     func int(_ name: String) throws -> Int {
         guard let value = try optionalInt(name) else {
-            throw ControlError(code: .invalid, message: "missing argument: \(name)")
+            throw invalid(zh: "缺少参数：\(name)", en: "missing argument: \(name)")
         }
         return value
     }
@@ -350,7 +363,7 @@ struct ArgumentReader {
         switch request[name] {
         case nil, .null?: return nil
         case .int(let value)?: return Int(value)
-        default: throw ControlError(code: .invalid, message: "argument \(name) must be an integer")
+        default: throw invalid(zh: "参数 \(name) 须为整数", en: "argument \(name) must be an integer")
         }
     }
 
@@ -358,7 +371,7 @@ struct ArgumentReader {
         switch request[name] {
         case nil, .null?: return false
         case .bool(let value)?: return value
-        default: throw ControlError(code: .invalid, message: "argument \(name) must be true or false")
+        default: throw invalid(zh: "参数 \(name) 须为 true 或 false", en: "argument \(name) must be true or false")
         }
     }
 
@@ -368,11 +381,11 @@ struct ArgumentReader {
         case .array(let values)?:
             return try values.map { value in
                 guard case .string(let text) = value else {
-                    throw ControlError(code: .invalid, message: "argument \(name) must be a list of strings")
+                    throw invalid(zh: "参数 \(name) 须为字符串列表", en: "argument \(name) must be a list of strings")
                 }
                 return text
             }
-        default: throw ControlError(code: .invalid, message: "argument \(name) must be a list of strings")
+        default: throw invalid(zh: "参数 \(name) 须为字符串列表", en: "argument \(name) must be a list of strings")
         }
     }
 }
