@@ -100,14 +100,7 @@ extension ComplaintWorkflow.Context {
                     + "may transfer it"
             )
         )
-        guard departmentExists(department) else {
-            throw Refusal(
-                rule: "R4",
-                code: .unknownDepartment,
-                zh: "没有代码为“\(department)”的部门；请用 hotlinectl dept list 查看建议转办单位",
-                en: "there is no department \"\(department)\"; `hotlinectl dept list` shows the departments"
-            )
-        }
+        try requireDepartment(department, rule: "R4", exists: departmentExists)
         guard department != complaint.firstResponderDepartment else {
             throw Refusal(
                 rule: "R4",
@@ -123,13 +116,8 @@ extension ComplaintWorkflow.Context {
             zh: "转交必须填写转办理由（--reason）",
             en: "a transfer needs the reason why the first responder's department cannot resolve it (--reason)"
         )
-        var after = complaint
-        after.state = .transferred
-        after.receivingDepartment = department
-        after.handler = nil
-        after.transferCount += 1
         return transition(
-            to: after,
+            to: sent(to: department),
             hops: [
                 HopDraft(.transferred, by: actor, text: reason, subject: department),
                 HopDraft(.copiedToQA, by: actor, text: reason, subject: policy.qaDepartment),
@@ -298,5 +286,28 @@ extension ComplaintWorkflow.Context {
                 Notice(to: .department(policy.qaDepartment), topic: .replyFeedback, message: message),
             ]
         )
+    }
+
+    /// The complaint as it stands once sent to `department` (R4 transfer, R7 re-route): transferred, with no
+    /// handler until the department accepts.
+    func sent(to department: String) -> ComplaintSnapshot {
+        var after = complaint
+        after.state = .transferred
+        after.receivingDepartment = department
+        after.handler = nil
+        after.transferCount += 1
+        return after
+    }
+
+    /// Refuses a department code that is not on the list, citing the rule of the step that named it.
+    func requireDepartment(_ department: String, rule: String, exists: (String) -> Bool) throws(Refusal) {
+        guard exists(department) else {
+            throw Refusal(
+                rule: rule,
+                code: .unknownDepartment,
+                zh: "没有代码为“\(department)”的部门；请用 hotlinectl dept list 查看",
+                en: "there is no department \"\(department)\"; `hotlinectl dept list` shows the departments"
+            )
+        }
     }
 }

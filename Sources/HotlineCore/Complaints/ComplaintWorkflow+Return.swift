@@ -103,27 +103,15 @@ extension ComplaintWorkflow.Context {
                 en: "only the coordination office (\(policy.coordinationDepartment)) may re-route a returned complaint"
             )
         )
-        guard departmentExists(department) else {
-            throw Refusal(
-                rule: "R7",
-                code: .unknownDepartment,
-                zh: "没有代码为“\(department)”的部门；请用 hotlinectl dept list 查看",
-                en: "there is no department \"\(department)\"; `hotlinectl dept list` shows the departments"
-            )
-        }
+        try requireDepartment(department, rule: "R7", exists: departmentExists)
         let reason = try ComplaintWorkflow.requireText(
             reason,
             rule: "R7",
             zh: "重新转办必须填写理由（--reason）",
             en: "a re-route needs a reason (--reason)"
         )
-        var after = complaint
-        after.state = .transferred
-        after.receivingDepartment = department
-        after.handler = nil
-        after.transferCount += 1
         return transition(
-            to: after,
+            to: sent(to: department),
             hops: [HopDraft(.rerouted, by: actor, text: reason, subject: department)],
             deadlineChanges: [
                 .create(.accept, from: .now, urgent: complaint.urgent),

@@ -96,11 +96,19 @@ public final class ControlServer: Sendable {
             buffer += chunk
             while let newline = buffer.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = buffer[..<newline]
-                if let request = try? ControlRequest.decode(line: line), request.command == "watch" {
+                // Each line is decoded once; `watch` turns the connection into an event stream.
+                let response: ControlResponse
+                switch Result(catching: { try ControlRequest.decode(line: line) }) {
+                case .success(let request) where request.command == "watch":
                     watch(request, peer: peer, on: connection)
                     return
+                case .success(let request):
+                    response = handler.handle(request, peer: peer)
+                case .failure(let error as ControlError):
+                    response = .failure(error)
+                case .failure(let error):
+                    response = .failure(ControlError(code: .invalid, message: "\(error)"))
                 }
-                let response = respond(to: line, peer: peer)
                 buffer.removeSubrange(...newline)
                 do {
                     try connection.write(response.encodedLine())
@@ -155,15 +163,6 @@ public final class ControlServer: Sendable {
             }
         } catch {
             return
-        }
-    }
-
-    private func respond(to line: ArraySlice<UInt8>, peer: PeerCredentials) -> ControlResponse {
-        do {
-            let request = try ControlRequest.decode(line: line)
-            return handler.handle(request, peer: peer)
-        } catch {
-            return .failure(error)
         }
     }
 }
