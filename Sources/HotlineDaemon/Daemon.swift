@@ -30,9 +30,16 @@ public enum Daemon {
         return applied
     }
 
-    /// Runs until SIGTERM or SIGINT.
-    public static func run(configuration: Configuration, logger: Logger) async throws {
-        let rules = RuleBook(try configuration.complaintRules())
+    /// Runs until SIGTERM or SIGINT; SIGHUP reloads the configuration through `reload` (the start-up resolution).
+    public static func run(
+        configuration: Configuration,
+        reload: @escaping ConfigurationReloader.Loader,
+        logger: Logger
+    ) async throws {
+        // Trapped first: a SIGHUP during start-up must not end the daemon (its default action).
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        let rules = RuleBook(try configuration.complaintRules(), notification: configuration.notification)
+        let reloader = ConfigurationReloader(running: configuration, load: reload, rules: rules, logger: logger)
         let database = try DatabaseEndpoint(configuration: configuration, logger: logger)
         defer { database.stopEmbedded() }
         let control = try PostgresSession(conninfo: database.conninfo, label: "control", logger: logger)
@@ -67,15 +74,13 @@ public enum Daemon {
             spoolLimitBytes: configuration.spoolLimitBytes,
             logger: logger
         )
-        let pbx = PBXServer(listener: pbxListener, ingestor: ingestor, logger: logger)
+        let pbx = PBXServer(listener: pbxListener.socket, ingestor: ingestor, logger: logger)
         let scheduler = DeadlineScheduler(
             conninfo: database.conninfo,
             schema: schema,
             clock: clock,
             rules: rules,
             timeZone: configuration.zone,
-            notificationCommand: configuration.notificationCommand,
-            notificationTimeout: configuration.notificationTimeout,
             logger: logger
         )
         let handler = ControlHandler(
@@ -96,7 +101,7 @@ public enum Daemon {
             logger: logger
         )
         let server = ControlServer(
-            listener: controlListener,
+            listener: controlListener.socket,
             handler: handler,
             eventsConninfo: database.conninfo,
             logger: logger
@@ -106,10 +111,12 @@ public enum Daemon {
             pbx: pbx,
             ingestor: ingestor,
             scheduler: scheduler,
+            reloader: reloader,
+            hangups: hangups,
             logger: logger,
             boundPaths: [
-                inherited["pbx"] == nil ? configuration.pbxSocket : nil,
-                inherited["control"] == nil ? configuration.controlSocket : nil,
+                pbxListener.passed ? nil : configuration.pbxSocket,
+                controlListener.passed ? nil : configuration.controlSocket,
             ].compactMap { $0 }
         )
         let group = ServiceGroup(
@@ -122,21 +129,27 @@ public enum Daemon {
     }
 }
 
-/// A listening socket passed by systemd socket activation under `name` (FileDescriptorName=), else bound here.
+/// A listening socket passed by systemd socket activation, else bound here. A passed socket is known by its
+/// FileDescriptorName= (`pbx`, `control`), or else by the path it is bound to: one socket unit can give only one
+/// name to all its sockets, so an administrator's single unit with both paths must work too.
 private func listener(
     named name: String,
-    inherited: [String: Int32],
+    inherited: [(name: String, descriptor: Int32)],
     path: String,
     configuration: Configuration,
     logger: Logger
-) throws -> UnixSocket {
-    if let descriptor = inherited[name], UnixSocket.isListeningUnixSocket(descriptor) {
+) throws -> (socket: UnixSocket, passed: Bool) {
+    let listening = inherited.filter { UnixSocket.isListeningUnixSocket($0.descriptor) }
+    let passed =
+        listening.first { $0.name == name }
+        ?? listening.first { UnixSocket.boundPath(of: $0.descriptor) == path }
+    if let descriptor = passed?.descriptor {
         logger.info("socket passed by systemd", metadata: ["socket": "\(name)"])
-        return UnixSocket(descriptor: descriptor)
+        return (UnixSocket(descriptor: descriptor), true)
     }
     let socket = try UnixSocket.listen(path: path, mode: configuration.socketMode, group: configuration.socketGroup)
     logger.info("socket listening", metadata: ["socket": "\(name)", "path": "\(path)"])
-    return socket
+    return (socket, false)
 }
 
 /// The running daemon as one service: serves until graceful shutdown, reporting to systemd on the way.
@@ -145,6 +158,8 @@ struct DaemonService: Service {
     let pbx: PBXServer
     let ingestor: EventIngestor
     let scheduler: DeadlineScheduler
+    let reloader: ConfigurationReloader
+    let hangups: UnixSignalsSequence
     let logger: Logger
     /// Socket files this process created, removed on exit (inherited sockets belong to systemd).
     let boundPaths: [String]
@@ -163,6 +178,12 @@ struct DaemonService: Service {
                 try await Task.sleep(for: interval / 2)
             }
         }
+        let reloads = Task {
+            for await _ in hangups {
+                logger.info("SIGHUP: reloading the configuration")
+                if reloader.reload() { scheduler.wake() }
+            }
+        }
         let statusReporter = Task {
             var previous = ingestor.storedCount
             while !Task.isCancelled {
@@ -178,6 +199,7 @@ struct DaemonService: Service {
         }
         try? await gracefulShutdown()
         watchdog.cancel()
+        reloads.cancel()
         statusReporter.cancel()
         Systemd.stopping()
         logger.info("hotlined stopping: draining PBX connections")

@@ -101,7 +101,8 @@ extension Hotlined {
                 throw ExitCode(78)  // EX_CONFIG
             }
             do {
-                try await Daemon.run(configuration: configuration, logger: logger)
+                let options = options
+                try await Daemon.run(configuration: configuration, reload: { try options.resolve() }, logger: logger)
             } catch {
                 logger.critical("hotlined cannot run: \(error)")
                 throw ExitCode.failure

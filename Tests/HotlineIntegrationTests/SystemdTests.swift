@@ -62,4 +62,103 @@ struct SystemdTests {
         // The sockets belong to the launcher: hotlined did not remove them.
         #expect(FileManager.default.fileExists(atPath: controlPath))
     }
+
+    @Test("one socket unit for both sockets (one FileDescriptorName for all): each is known by its bound path")
+    func socketActivationByPath() throws {
+        let launcherDirectory = "/tmp/hl-sp-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: launcherDirectory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: launcherDirectory) }
+        let pbxPath = launcherDirectory + "/pbx.sock"
+        let controlPath = launcherDirectory + "/control.sock"
+        let daemon = try DaemonHarness(
+            arguments: [
+                "--database", try TestEnvironment.makeDatabase(), "--pbx-socket", pbxPath, "--control-socket",
+                controlPath,
+            ],
+            launcher: [
+                "/usr/bin/systemd-socket-activate", "-l", controlPath, "-l", pbxPath, "--fdname=hotlined:hotlined",
+            ],
+            readinessSocket: controlPath
+        )
+        let client = try PBXTestClient(path: pbxPath)
+        let acks = try client.exchange([Events.ended("sp-1", call: "sp", at: "2026-11-30T09:00:00+08:00")])
+        #expect(acks.first?.isStored == true)
+        #expect(daemon.log().components(separatedBy: "socket passed by systemd").count == 3)
+        #expect(!daemon.log().contains("socket listening"))
+        #expect(daemon.stop() == 0)
+        #expect(FileManager.default.fileExists(atPath: pbxPath))
+    }
+
+    @Test("SIGHUP reloads config and calendar files: RELOADING=1 then READY=1; a bad config keeps the old one")
+    func reloadOnHangup() throws {
+        let notifyPath = "/tmp/hl-notify-\(UUID().uuidString.prefix(8)).sock"
+        let notify = try UnixDatagramSocket(bindingTo: notifyPath)
+        defer { unlink(notifyPath) }
+        let configDirectory = "/tmp/hl-conf-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: configDirectory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: configDirectory) }
+        let configPath = configDirectory + "/hotlined.toml"
+        try "[policy]\nwarning_share = 0.8\n".write(toFile: configPath, atomically: true, encoding: .utf8)
+        let daemon = try DaemonHarness(
+            arguments: ["--database", try TestEnvironment.makeDatabase(), "--config", configPath],
+            environment: ["NOTIFY_SOCKET": notifyPath]
+        )
+        defer { _ = daemon.stop() }
+        /// Messages until one contains `marker` (or 10 s pass).
+        func receive(until marker: String) -> [String] {
+            var messages: [String] = []
+            let deadline = Date().addingTimeInterval(10)
+            while Date() < deadline {
+                guard let message = notify.receive(timeout: 0.5) else { continue }
+                messages.append(message)
+                if message.contains(marker) { break }
+            }
+            return messages
+        }
+        func december7() throws -> JSONValue? {
+            try daemon.ctlJSON(["calendar", "show", "--month", "2026-12"])["days"]?.arrayValue?.first {
+                $0["date"] == .string("2026-12-07")
+            }
+        }
+        #expect(receive(until: "READY=1").contains { $0.contains("READY=1") })
+        #expect(try december7()?["working"] == .bool(true))
+
+        // A new calendar file named in the config: in force after SIGHUP, without a restart.
+        try "2026-12-07 holiday 演练日\n".write(
+            toFile: configDirectory + "/extra.txt",
+            atomically: true,
+            encoding: .utf8
+        )
+        try "[calendar]\nfiles = [\"\(configDirectory)/extra.txt\"]\n[policy]\nwarning_share = 0.8\n".write(
+            toFile: configPath,
+            atomically: true,
+            encoding: .utf8
+        )
+        daemon.process.signal(SIGHUP)
+        let reloaded = receive(until: "READY=1")
+        let reloading = try #require(reloaded.firstIndex { $0.contains("RELOADING=1") })
+        let ready = try #require(reloaded.firstIndex { $0.contains("READY=1") })
+        #expect(reloading < ready)
+        #expect(reloaded[reloading].contains("MONOTONIC_USEC="))
+        #expect(reloaded[ready].contains("STATUS=serving; configuration reloaded"))
+        #expect(try december7()?["working"] == .bool(false))
+        #expect(try december7()?["override"] == .string("holiday"))
+
+        // A bad value: refused with file, line and key; the daemon keeps serving with the previous configuration.
+        try "[calendar]\nfiles = [\"\(configDirectory)/extra.txt\"]\n[policy]\nwarning_share = 7\n".write(
+            toFile: configPath,
+            atomically: true,
+            encoding: .utf8
+        )
+        daemon.process.signal(SIGHUP)
+        let refused = receive(until: "READY=1")
+        #expect(refused.contains { $0.contains("RELOADING=1") })
+        let refusal = try #require(refused.first { $0.contains("READY=1") })
+        #expect(refusal.contains("reload refused"))
+        #expect(refusal.contains("policy.warning_share"))
+        #expect(daemon.log().contains("reload refused, the previous configuration stays in force"))
+        #expect(daemon.process.isRunning)
+        #expect(try december7()?["working"] == .bool(false))
+        #expect(try daemon.ctlJSON(["status"])["database"] == .string("ok"))
+    }
 }

@@ -66,18 +66,15 @@ extension Configuration {
         return ComplaintContext(workflow: workflow, deadlines: deadlines, calendar: calendar)
     }
 
-    /// `[policy] notification_command`, nil when not configured.
-    public var notificationCommand: String? {
-        guard case .string(let command)? = policy["notification_command"], !command.isEmpty else { return nil }
-        return command
-    }
-
-    /// `[policy] notification_timeout` in seconds (default 10).
-    public var notificationTimeout: TimeInterval {
+    /// `[policy] notification_command` (nil when empty) and `notification_timeout` in seconds (default 10).
+    public var notification: NotificationSettings {
+        var settings = NotificationSettings()
+        if case .string(let command)? = policy["notification_command"], !command.isEmpty { settings.command = command }
         switch policy["notification_timeout"] {
-        case .integer(let seconds)? where seconds > 0: return TimeInterval(seconds)
-        case .float(let seconds)? where seconds > 0: return seconds
-        default: return 10
+        case .integer(let seconds)? where seconds > 0: settings.timeout = TimeInterval(seconds)
+        case .float(let seconds)? where seconds > 0: settings.timeout = seconds
+        default: break
         }
+        return settings
     }
 }

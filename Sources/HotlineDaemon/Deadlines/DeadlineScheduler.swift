@@ -19,8 +19,6 @@ public final class DeadlineScheduler: Sendable {
     private let clock: any HotlineClock
     private let rules: RuleBook
     private let timeZone: TimeZone
-    private let notificationCommand: String?
-    private let notificationTimeout: TimeInterval
     private let logger: Logger
     private let wakeUp = DispatchSemaphore(value: 0)
     private let stopped = Atomic<Bool>(false)
@@ -36,8 +34,6 @@ public final class DeadlineScheduler: Sendable {
         clock: any HotlineClock,
         rules: RuleBook,
         timeZone: TimeZone,
-        notificationCommand: String?,
-        notificationTimeout: TimeInterval,
         logger: Logger
     ) {
         self.conninfo = conninfo
@@ -45,8 +41,6 @@ public final class DeadlineScheduler: Sendable {
         self.clock = clock
         self.rules = rules
         self.timeZone = timeZone
-        self.notificationCommand = notificationCommand
-        self.notificationTimeout = notificationTimeout
         self.logger = logger
     }
 
@@ -141,9 +135,10 @@ public final class DeadlineScheduler: Sendable {
                 ]
             )
         }
-        guard let command = notificationCommand, !command.isEmpty else { return }
+        let notification = rules.notification
+        guard let command = notification.command, !command.isEmpty else { return }
         let payloads = events.map { $0.json(timeZone: timeZone).serialized() }
-        let timeout = notificationTimeout
+        let timeout = notification.timeout
         let logger = logger
         // Off the scheduler thread: a slow or failing command must never delay the next deadline.
         Thread {

@@ -37,12 +37,13 @@ public enum Systemd {
         return .microseconds(Int64(micros))
     }
 
-    /// Listening sockets passed by socket activation, by their FileDescriptorName= (`pbx`, `control`).
-    public static func listenedSockets() -> [String: Int32] {
+    /// Listening sockets passed by socket activation with their FileDescriptorName= (`pbx`, `control`), in order.
+    /// A list, not a map: one socket unit gives the same name to all its sockets.
+    public static func listenedSockets() -> [(name: String, descriptor: Int32)] {
         var names: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
         let count = sd_listen_fds_with_names(1, &names)
-        guard count > 0 else { return [:] }
-        var sockets: [String: Int32] = [:]
+        guard count > 0 else { return [] }
+        var sockets: [(name: String, descriptor: Int32)] = []
         for index in 0..<Int(count) {
             let descriptor = SD_LISTEN_FDS_START + Int32(index)
             var name = "fd\(index)"
@@ -50,7 +51,7 @@ public enum Systemd {
                 name = String(cString: entry)
                 free(entry)
             }
-            sockets[name] = descriptor
+            sockets.append((name, descriptor))
         }
         if let names { free(names) }
         return sockets
