@@ -31,13 +31,27 @@ public struct ComplaintFiling: Sendable {
 }
 
 /// Why the store could not do what was asked, apart from a workflow ``Refusal``.
-public enum ComplaintStoreError: Error, Sendable, CustomStringConvertible {
-    case notFound(String)
-    case invalid(String)
+public enum ComplaintStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// `complaint file --call` names a call that is not in the register.
+    case callNotFound(String)
+    /// No complaint with this id.
+    case complaintNotFound(String)
+    /// R15: the deadline to extend is no longer pending (met, breached or cancelled).
+    case noPendingDeadline(DeadlineChange.Kind)
 
-    public var description: String {
-        switch self {
-        case .notFound(let text), .invalid(let text): return text
+    public var description: String { text(in: .en) }
+
+    /// The message in the reader's language.
+    public func text(in language: Language) -> String {
+        switch (self, language) {
+        case (.callNotFound(let call), .en): return "no call '\(call)' in the register"
+        case (.callNotFound(let call), .zh): return "登记册中没有呼叫 \(call)"
+        case (.complaintNotFound(let id), .en): return "no complaint \(id)"
+        case (.complaintNotFound(let id), .zh): return "没有投诉 \(id)"
+        case (.noPendingDeadline(let kind), .en): return "R15: no pending \(kind.rawValue) deadline to extend"
+        case (.noPendingDeadline(let kind), .zh):
+            let names: [DeadlineChange.Kind: String] = [.transfer: "转交时限", .accept: "受理时限", .reply: "答复时限"]
+            return "R15：没有未到期的\(names[kind] ?? kind.rawValue)可以延期"
         }
     }
 }
@@ -79,7 +93,7 @@ public enum ComplaintStore {
                         """,
                         [callID]
                     ).first
-                else { throw ComplaintStoreError.notFound("no call '\(callID)' in the register") }
+                else { throw ComplaintStoreError.callNotFound(callID) }
                 // Name and number come from the register unless the operator gives them (R1).
                 if filing.callerName == nil { filing.callerName = try call.decodeIfPresent("caller_name") }
                 if filing.callerPhone == nil, let number: String = try call.decodeIfPresent("caller_number") {
@@ -142,7 +156,7 @@ public enum ComplaintStore {
     ) throws {
         try connection.transaction { connection in
             guard let (snapshot, receivedAt) = try lockSnapshot(id, on: connection) else {
-                throw ComplaintStoreError.notFound("no complaint \(id)")
+                throw ComplaintStoreError.complaintNotFound(id)
             }
             let departments = Set(try StaffDirectory.departments(on: connection).map(\.code))
             let transition = try ComplaintWorkflow.decide(
@@ -345,7 +359,7 @@ public enum ComplaintStore {
                     [id, kind.rawValue]
                 ).first
             else {
-                throw ComplaintStoreError.invalid("R15: no pending \(kind.rawValue) deadline to extend")
+                throw ComplaintStoreError.noPendingDeadline(kind)
             }
             let due: Date = try row.decode("due_at")
             let computed = try context.calendar.due(after: due, allowance: allowance)
