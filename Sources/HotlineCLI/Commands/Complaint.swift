@@ -221,7 +221,9 @@ extension HotlineCtl {
             @Option(help: "Why (required).") var reason: String
             @OptionGroup var global: GlobalOptions
             func validate() throws {
-                guard ["qa", "vp", "gm"].contains(to) else { throw ValidationError("--to must be qa, vp or gm") }
+                guard ["qa", "vp", "gm"].contains(to) else {
+                    throw global.usageError(zh: "--to 须为 qa、vp 或 gm", en: "--to must be qa, vp or gm")
+                }
             }
             func run() throws {
                 try global.complaint(
@@ -263,7 +265,7 @@ extension HotlineCtl {
                 do {
                     _ = try Allowance(parsing: by)
                 } catch {
-                    throw ValidationError("--by: \(error)")
+                    throw global.usageError(zh: "--by：\(error.text(in: .zh))", en: "--by: \(error.text(in: .en))")
                 }
             }
             func run() throws {
@@ -287,7 +289,9 @@ extension HotlineCtl {
             @Option(help: "The caller's comment.") var comment: String?
             @OptionGroup var global: GlobalOptions
             func validate() throws {
-                guard (1...5).contains(satisfaction) else { throw ValidationError("--satisfaction must be 1 to 5") }
+                guard (1...5).contains(satisfaction) else {
+                    throw global.usageError(zh: "--satisfaction 须为 1 到 5", en: "--satisfaction must be 1 to 5")
+                }
             }
             func run() throws {
                 try global.complaint(
