@@ -176,7 +176,7 @@ public enum ComplaintStore {
         }
     }
 
-    private static func lockSnapshot(_ id: String, on connection: PGConnection) throws
+    static func lockSnapshot(_ id: String, on connection: PGConnection) throws
         -> (ComplaintSnapshot, Date)?
     {
         guard Int64(id) != nil else { return nil }
@@ -210,7 +210,7 @@ public enum ComplaintStore {
     }
 
     /// Writes a transition: the complaint's new state, its hops chained by hash, deadline changes, escalations.
-    private static func write(
+    static func write(
         _ transition: ComplaintTransition,
         complaint id: String,
         receivedAt: Date,
@@ -223,12 +223,13 @@ public enum ComplaintStore {
             """
             UPDATE hotline.complaints SET state = $2, responsible = $3, receiving_dept = $4, handler = $5,
                 escalation_level = $6, redo_count = $7, transfer_count = $8, return_count = $9,
-                closed_at = CASE WHEN $2 = 'closed' THEN COALESCE(closed_at, $10) END
+                closed_at = CASE WHEN $2 = 'closed' THEN COALESCE(closed_at, $10) END, quiet_until = $11
             WHERE id = $1::bigint
             """,
             [
                 id, after.state.rawValue, after.responsibleLogin, after.receivingDepartment, after.handler,
                 after.escalationLevel.rawValue, after.redoCount, after.transferCount, after.returnCount, now,
+                try quietUntil(after.state, from: now, context: context),
             ]
         )
         try appendHops(transition.hops, complaint: id, at: now, on: connection)
@@ -279,7 +280,9 @@ public enum ComplaintStore {
                 VALUES ($1::bigint, $2, $3, $4, $5, $6, $7, $8, decode($9, 'hex'), decode($10, 'hex'), $11, $12)
                 """,
                 [
-                    id, sequence, draft.action.rawValue, draft.by, draft.actingRoot, draft.department, draft.text, at,
+                    // The daemon's own hops carry no department stamp: NULL, as `department` references one.
+                    id, sequence, draft.action.rawValue, draft.by, draft.actingRoot,
+                    draft.department.isEmpty ? nil : draft.department, draft.text, at,
                     previous.map(Hex.encode), Hex.encode(hash), draft.subject, draft.approvedBy,
                 ]
             )
