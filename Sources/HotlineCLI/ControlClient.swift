@@ -35,8 +35,20 @@ struct ControlClient {
         } catch let error as ControlError {
             throw CLIFailure(status: 1, message: error.message)
         } catch {
-            throw CLIFailure(status: 5, message: "lost the connection to hotlined at \(path): \(error)")
+            throw CLIFailure(
+                status: 5,
+                message: LocalizedText(
+                    zh: "与 hotlined（\(path)）的连接中断：\(error)",
+                    en: "lost the connection to hotlined at \(path): \(error)"
+                ).text(in: language)
+            )
         }
-        throw CLIFailure(status: 5, message: "hotlined at \(path) closed the connection without answering")
+        throw CLIFailure(
+            status: 5,
+            message: LocalizedText(
+                zh: "hotlined（\(path)）未作答就关闭了连接",
+                en: "hotlined at \(path) closed the connection without answering"
+            ).text(in: language)
+        )
     }
 }

@@ -24,8 +24,19 @@ public struct GlobalOptions: ParsableArguments {
 
     public func validate() throws {
         if let lang, Language(rawValue: lang) == nil {
-            throw ValidationError("--lang must be zh or en, not '\(lang)'")
+            // The language asked for is unknown, so the message follows the locale.
+            throw usageError(zh: "--lang 须为 zh 或 en，不能是“\(lang)”", en: "--lang must be zh or en, not '\(lang)'")
         }
+    }
+
+    /// A usage error of our own checks in the reader's language; argument-parser adds the usage and we exit 2.
+    func usageError(zh: String, en: String) -> ValidationError {
+        ValidationError(LocalizedText(zh: zh, en: en).text(in: language))
+    }
+
+    /// A failure of this command in the reader's language.
+    func failure(status: Int32, zh: String, en: String) -> CLIFailure {
+        CLIFailure(status: status, message: LocalizedText(zh: zh, en: en).text(in: language))
     }
 
     var socketPath: String {
@@ -36,7 +47,10 @@ public struct GlobalOptions: ParsableArguments {
         return DefaultPaths.runtimeDirectory + "/control.sock"
     }
 
-    var language: Language {
+    var language: Language { GlobalOptions.language(lang) }
+
+    /// `--lang` when it names a language, else the locale (LC_ALL, LC_MESSAGES, LANG), else English.
+    static func language(_ lang: String?) -> Language {
         if let lang, let language = Language(rawValue: lang) { return language }
         let environment = ProcessInfo.processInfo.environment
         for key in ["LC_ALL", "LC_MESSAGES", "LANG"] {

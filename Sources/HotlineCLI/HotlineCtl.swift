@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HotlineCore
 
 /// `hotlinectl`: the operators', handlers', supervisors' and QA's command line (SPEC §6).
 public struct HotlineCtl: ParsableCommand {
@@ -54,6 +55,20 @@ public struct HotlineCtl: ParsableCommand {
         return Array(arguments[index...]) + leading
     }
 
+    /// The language of a command line that may not have parsed: the last `--lang zh|en` on it, else the locale.
+    static func language(of arguments: [String]) -> Language {
+        var lang: String?
+        for (index, argument) in arguments.enumerated() {
+            if argument == "--" { break }
+            if argument == "--lang", index + 1 < arguments.count {
+                lang = arguments[index + 1]
+            } else if argument.hasPrefix("--lang=") {
+                lang = String(argument.dropFirst("--lang=".count))
+            }
+        }
+        return GlobalOptions.language(lang)
+    }
+
     /// Parses and runs a command line, mapping every failure to the exit status of SPEC §6.
     public static func runMain(_ arguments: [String]) -> Int32 {
         do {
@@ -65,7 +80,12 @@ public struct HotlineCtl: ParsableCommand {
             return failure.status
         } catch {
             let code = exitCode(for: error)
-            let message = fullMessage(for: error)
+            var message = fullMessage(for: error)
+            // Our own messages come in the reader's language already; argument-parser's prefix is translated too
+            // (its usage lines stay as it writes them).
+            if language(of: arguments) == .zh, message.hasPrefix("Error: ") {
+                message = "错误：" + message.dropFirst("Error: ".count)
+            }
             if code == .success {
                 print(message)
                 return 0

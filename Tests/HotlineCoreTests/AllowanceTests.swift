@@ -64,6 +64,19 @@ struct AllowanceTests {
         #expect(throws: expected) { try Allowance(parsing: text) }
     }
 
+    @Test("refusals in Chinese and in English both name the bad text")
+    func bilingualMessages() {
+        let unknown = AllowanceParseError.unknownUnit(unit: "fortnights", text: "3 fortnights")
+        #expect(unknown.text(in: .zh).hasPrefix("时长“3 fortnights”：未知单位“fortnights”（例如"))
+        #expect(unknown.text(in: .en).hasPrefix("allowance \"3 fortnights\": unknown unit \"fortnights\""))
+        #expect(AllowanceParseError.ambiguousDays(text: "1天").text(in: .zh).contains("工作日"))
+        #expect(
+            AllowanceParseError.fractionalWorkingDays(text: "1.5 working days").text(in: .zh)
+                == "时长“1.5 working days”：工作日须为整数；不足一天请用工作小时"
+        )
+        #expect(AllowanceParseError.empty.text(in: .en) == AllowanceParseError.empty.description)
+    }
+
     @Test func errorMessagesNameTheBadText() {
         #expect(
             AllowanceParseError.unknownUnit(unit: "fortnights", text: "3 fortnights").description

@@ -14,7 +14,7 @@ struct ComplaintTransitionTableTests {
         .accepted: ["reply", "return", "urge", "escalate", "handover", "extend"],
         .returned: ["reroute", "escalate", "handover"],
         .replied: ["escalate", "handover", "feedback", "close"],
-        .closed: ["feedback"],
+        .closed: [],
     ]
 
     /// The state changes SPEC §2 lists.

@@ -341,13 +341,14 @@ struct ComplaintWorkflowTests {
         #expect(low.notices.allSatisfy { $0.topic == .lowSatisfaction })
     }
 
-    @Test("feedback after a quiet-period close is still recorded, without a redo")
+    @Test("feedback after a quiet-period close is refused, naming R13")
     func lateFeedback() throws {
-        let closed = try Centre.decide(.close(reason: .quietPeriod), on: Centre.replied(), by: Centre.alice).after
-        let late = try Centre.decide(.feedback(satisfaction: 1, comment: nil), on: closed, by: Centre.quinn)
-        #expect(late.previousState == .closed && late.newState == .closed && !late.redo)
-        #expect(late.hops.map(\.action) == [.feedback])
-        #expect(late.after.satisfactionGiven)
+        let closed = try Centre.decide(.close(reason: .quietPeriod), on: Centre.replied(), by: ActingStaff.daemon.staff)
+            .after
+        let refusal = Centre.refusal(.feedback(satisfaction: 1, comment: nil), on: closed, by: Centre.quinn)
+        #expect(refusal?.rule == "R13" && refusal?.code == .invalidTransition)
+        #expect(refusal?.message.en.contains("quiet period") == true)
+        #expect(refusal?.message.zh.contains("静默期") == true)
     }
 
     @Test("escalation only goes up: qa < vp < gm (R8)")

@@ -50,6 +50,23 @@ struct PhoneNumberTests {
         #expect(error.description == message)
     }
 
+    @Test("staff read the refusal in their language: Chinese and English say the same thing")
+    func bilingualMessages() {
+        let cases: [(PhoneNumberError, zh: String, en: String)] = [
+            (.invalidCharacter("x"), "不是电话号码：含有字符 'x'", "not a phone number: contains 'x'"),
+            (.tooShort(digits: 2), "号码太短：2 位数字，至少 3 位", "too short: 2 digits, at least 3"),
+            (.tooLong(digits: 25), "号码太长：25 位数字，至多 20 位", "too long: 25 digits, at most 20"),
+            (.empty, "不是电话号码：没有数字", "not a phone number: no digits"),
+            (.misplacedPlus, "不是电话号码：“+”只能在开头", "not a phone number: '+' is only allowed at the start"),
+        ]
+        for (error, zh, en) in cases {
+            #expect(error.text(in: .zh) == zh)
+            #expect(error.text(in: .en) == en)
+            // PBX adapters get the English description.
+            #expect(error.description == en)
+        }
+    }
+
     @Test("3 and 20 digits are the limits")
     func limits() throws {
         #expect(try PhoneNumber(validating: "110").normalized == "110")

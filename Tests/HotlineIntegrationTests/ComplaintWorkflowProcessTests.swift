@@ -195,6 +195,48 @@ struct ComplaintWorkflowProcessTests {
         daemon.stop()
     }
 
+    @Test("input errors reach staff in their language: bad phone numbers, durations, ids and usage")
+    func errorsInTheReadersLanguage() throws {
+        let (daemon, _) = try makeCentre()
+        let file = ["complaint", "file", "--matter", "漏水", "--phone", "138x1234", "--as", "zhangsan"]
+        let english = try daemon.ctl(file + ["--lang", "en"])
+        #expect(english.status == 2)
+        #expect(english.stderr.contains("--phone: not a phone number: contains 'x'"))
+        let chinese = try daemon.ctl(file + ["--lang", "zh"])
+        #expect(chinese.status == 2)
+        #expect(chinese.stderr.contains("--phone：不是电话号码：含有字符 'x'"))
+        // The locale decides when --lang is not given.
+        let byLocale = try daemon.ctl(
+            ["complaint", "file", "--matter", "漏水", "--phone", "12", "--as", "zhangsan"],
+            environment: ["LANG": "zh_CN.UTF-8"]
+        )
+        #expect(byLocale.stderr.contains("号码太短：2 位数字，至少 3 位"))
+        // hotlinectl's own checks are usage errors (2) in the reader's language.
+        let extend = ["complaint", "extend", "1", "--by", "1 day", "--reason", "x", "--approved-by", "zhaoliu"]
+        let extendZh = try daemon.ctl(extend + ["--lang", "zh"])
+        #expect(extendZh.status == 2)
+        #expect(extendZh.stderr.contains("错误：--by：时长“1 day”：工作时间请写“工作日”"))
+        let extendEn = try daemon.ctl(extend + ["--lang", "en"])
+        #expect(extendEn.status == 2)
+        #expect(extendEn.stderr.contains("Error: --by: allowance \"1 day\": say \"working days\""))
+        let satisfaction = try daemon.ctl(["complaint", "feedback", "1", "--satisfaction", "9", "--lang", "zh"])
+        #expect(satisfaction.status == 2)
+        #expect(satisfaction.stderr.contains("--satisfaction 须为 1 到 5"))
+        let badLang = try daemon.ctl(["status", "--lang", "fr"], environment: ["LANG": "zh_CN.UTF-8"])
+        #expect(badLang.status == 2)
+        #expect(badLang.stderr.contains("--lang 须为 zh 或 en，不能是“fr”"))
+        // Store errors too: an unknown complaint or call.
+        let missing = try daemon.ctl(["complaint", "show", "999", "--as", "zhangsan", "--lang", "zh"])
+        #expect(missing.status == 4)
+        #expect(missing.stderr.contains("没有投诉 999"))
+        let noCall = try daemon.ctl(
+            ["complaint", "file", "--call", "nope", "--matter", "x", "--as", "zhangsan", "--lang", "zh"]
+        )
+        #expect(noCall.status == 4)
+        #expect(noCall.stderr.contains("登记册中没有呼叫 nope"))
+        daemon.stop()
+    }
+
     @Test("urgent complaints are escalated to the on-duty leader at once and run shorter timers (R12)")
     func urgent() throws {
         let (daemon, _) = try makeCentre()

@@ -28,7 +28,13 @@ extension HotlineCtl {
             func run() throws {
                 guard let data = FileManager.default.contents(atPath: file),
                     let text = String(data: data, encoding: .utf8)
-                else { throw CLIFailure(status: 2, message: "cannot read \(file) as UTF-8 text") }
+                else {
+                    throw global.failure(
+                        status: 2,
+                        zh: "无法以 UTF-8 文本读取 \(file)",
+                        en: "cannot read \(file) as UTF-8 text"
+                    )
+                }
                 let result = try global.send("calendar.import", [("file", .string(file)), ("content", .string(text))])
                 global.emit(result) { json in
                     let holidays = json["holidays"]?.intValue ?? 0
@@ -50,7 +56,7 @@ extension HotlineCtl {
 
             func validate() throws {
                 if let month, YearMonth(string: month) == nil {
-                    throw ValidationError("--month must look like 2026-10")
+                    throw global.usageError(zh: "--month 格式应为 2026-10", en: "--month must look like 2026-10")
                 }
             }
 

@@ -32,11 +32,19 @@ extension HotlineCtl {
         @OptionGroup var global: GlobalOptions
 
         func validate() throws {
-            if active && missed { throw ValidationError("--active and --missed exclude each other") }
-            if let since, TimeFormatting.parseRFC3339(since) == nil {
-                throw ValidationError("--since must be RFC 3339 with an offset, e.g. 2026-11-30T00:00:00+08:00")
+            if active && missed {
+                throw global.usageError(
+                    zh: "--active 与 --missed 不能同时使用",
+                    en: "--active and --missed exclude each other"
+                )
             }
-            if limit < 1 { throw ValidationError("--limit must be at least 1") }
+            if let since, TimeFormatting.parseRFC3339(since) == nil {
+                throw global.usageError(
+                    zh: "--since 须为带时区偏移的 RFC 3339 时间，如 2026-11-30T00:00:00+08:00",
+                    en: "--since must be RFC 3339 with an offset, e.g. 2026-11-30T00:00:00+08:00"
+                )
+            }
+            if limit < 1 { throw global.usageError(zh: "--limit 至少为 1", en: "--limit must be at least 1") }
         }
 
         func run() throws {

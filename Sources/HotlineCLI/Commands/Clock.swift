@@ -24,7 +24,10 @@ extension HotlineCtl {
 
             func validate() throws {
                 guard ClockDuration.seconds(duration) != nil else {
-                    throw ValidationError("DURATION must look like 90s, 30m, 2h, 1d or 1h30m, not '\(duration)'")
+                    throw global.usageError(
+                        zh: "DURATION 格式应为 90s、30m、2h、1d 或 1h30m，不能是“\(duration)”",
+                        en: "DURATION must look like 90s, 30m, 2h, 1d or 1h30m, not '\(duration)'"
+                    )
                 }
             }
 
@@ -48,7 +51,10 @@ extension HotlineCtl {
 
             func validate() throws {
                 guard TimeFormatting.parseRFC3339(time) != nil else {
-                    throw ValidationError("TIME must be RFC 3339 with an offset, e.g. 2026-12-01T09:00:00+08:00")
+                    throw global.usageError(
+                        zh: "TIME 须为带时区偏移的 RFC 3339 时间，如 2026-12-01T09:00:00+08:00",
+                        en: "TIME must be RFC 3339 with an offset, e.g. 2026-12-01T09:00:00+08:00"
+                    )
                 }
             }
 

@@ -221,7 +221,9 @@ extension HotlineCtl {
             @Option(help: "Why (required).") var reason: String
             @OptionGroup var global: GlobalOptions
             func validate() throws {
-                guard ["qa", "vp", "gm"].contains(to) else { throw ValidationError("--to must be qa, vp or gm") }
+                guard ["qa", "vp", "gm"].contains(to) else {
+                    throw global.usageError(zh: "--to 须为 qa、vp 或 gm", en: "--to must be qa, vp or gm")
+                }
             }
             func run() throws {
                 try global.complaint(
@@ -263,7 +265,7 @@ extension HotlineCtl {
                 do {
                     _ = try Allowance(parsing: by)
                 } catch {
-                    throw ValidationError("--by: \(error)")
+                    throw global.usageError(zh: "--by：\(error.text(in: .zh))", en: "--by: \(error.text(in: .en))")
                 }
             }
             func run() throws {
@@ -287,7 +289,9 @@ extension HotlineCtl {
             @Option(help: "The caller's comment.") var comment: String?
             @OptionGroup var global: GlobalOptions
             func validate() throws {
-                guard (1...5).contains(satisfaction) else { throw ValidationError("--satisfaction must be 1 to 5") }
+                guard (1...5).contains(satisfaction) else {
+                    throw global.usageError(zh: "--satisfaction 须为 1 到 5", en: "--satisfaction must be 1 to 5")
+                }
             }
             func run() throws {
                 try global.complaint(
@@ -358,6 +362,7 @@ enum ComplaintText {
             "handed_over": "移交", "extended": "延期", "feedback": "回访评价", "redo": "重办", "closed": "办结",
             "transfer": "转交时限", "accept": "受理时限", "reply": "答复时限", "pending": "未到期", "met": "按时完成",
             "breached": "已超时", "none": "无", "qa": "质检部", "vp": "副总经理", "gm": "总经理",
+            "quiet_period": "静默期满未回访，自动办结",
         ][code] ?? code
     }
 
@@ -412,10 +417,13 @@ enum ComplaintText {
         )
         for hop in json["hops"]?.arrayValue ?? [] {
             let by = (hop["by"]?.stringValue ?? "") + (hop["acting_root"]?.boolValue == true ? " (root)" : "")
+            var text = hop["text"]?.stringValue ?? ""
+            // A close without text says why it closed (after feedback, or after the quiet period).
+            if text.isEmpty, hop["action"] == .string("closed") { text = word(hop["subject"]?.stringValue, language) }
             hops.append([
                 String(hop["seq"]?.intValue ?? 0), hop["at"]?.stringValue ?? "",
                 word(hop["action"]?.stringValue, language), by,
-                hop["department"]?.stringValue ?? "", hop["text"]?.stringValue ?? "",
+                hop["department"]?.stringValue ?? "", text,
             ])
         }
         return output + "\n\n" + hops.render()

@@ -118,7 +118,10 @@ extension HotlineCtl {
 
             func validate() throws {
                 for role in roles where Role(rawValue: role) == nil {
-                    throw ValidationError("--role must be operator, handler, supervisor, qa or admin, not '\(role)'")
+                    throw global.usageError(
+                        zh: "--role 须为 operator、handler、supervisor、qa 或 admin，不能是“\(role)”",
+                        en: "--role must be operator, handler, supervisor, qa or admin, not '\(role)'"
+                    )
                 }
             }
 

@@ -61,7 +61,10 @@ extension HotlineCtl {
 
             func validate() throws {
                 guard ReportingPeriod(parsing: period) != nil else {
-                    throw ValidationError("--period must be a month (2026-11) or a quarter (2026-Q4)")
+                    throw global.usageError(
+                        zh: "--period 应为月份（2026-11）或季度（2026-Q4）",
+                        en: "--period must be a month (2026-11) or a quarter (2026-Q4)"
+                    )
                 }
             }
 
@@ -102,7 +105,10 @@ extension HotlineCtl.QA {
 
         func validate() throws {
             guard ReportingPeriod(parsing: period) != nil else {
-                throw ValidationError("--period must be a month (2026-11) or a quarter (2026-Q4)")
+                throw global.usageError(
+                    zh: "--period 应为月份（2026-11）或季度（2026-Q4）",
+                    en: "--period must be a month (2026-11) or a quarter (2026-Q4)"
+                )
             }
         }
 
@@ -118,7 +124,7 @@ extension HotlineCtl.QA {
             do {
                 try html.write(toFile: output, atomically: true, encoding: .utf8)
             } catch {
-                throw CLIFailure(status: 1, message: "cannot write \(output): \(error)")
+                throw global.failure(status: 1, zh: "无法写入 \(output)：\(error)", en: "cannot write \(output): \(error)")
             }
             if global.json {
                 print(

@@ -23,7 +23,11 @@ extension HotlineCtl {
             do {
                 socket = try UnixSocket.connect(path: global.socketPath)
             } catch {
-                throw CLIFailure(status: 5, message: "cannot reach hotlined at \(global.socketPath): \(error)")
+                throw global.failure(
+                    status: 5,
+                    zh: "无法连接 hotlined（\(global.socketPath)）：\(error)",
+                    en: "cannot reach hotlined at \(global.socketPath): \(error)"
+                )
             }
             defer { socket.close() }
             let request = ControlRequest(command: "watch", actAs: global.actAs, language: global.language)
@@ -32,7 +36,9 @@ extension HotlineCtl {
             var answered = false
             while true {
                 let chunk = try socket.read()
-                if chunk.isEmpty { throw CLIFailure(status: 5, message: "hotlined closed the watch") }
+                if chunk.isEmpty {
+                    throw global.failure(status: 5, zh: "hotlined 关闭了 watch 连接", en: "hotlined closed the watch")
+                }
                 framer.append(chunk)
                 while let frame = framer.nextLine() {
                     guard case .line(let line) = frame else { continue }

@@ -22,7 +22,17 @@ public enum AllowanceParseError: Error, Sendable, Equatable, CustomStringConvert
 
     static let examples = "e.g. 1h, 90m, 30 min, 4 business hours, 30 business minutes, 1 working day, 2个工作日, 4小时"
 
-    public var description: String {
+    static let examplesZh = "例如 1h、90m、30 min、4 business hours、30 business minutes、1 working day、2个工作日、4小时"
+
+    public var description: String { text(in: .en) }
+
+    /// The message in the reader's language; the configuration loader uses ``description`` (English, like the
+    /// rest of the daemon's log).
+    public func text(in language: Language) -> String {
+        language == .zh ? chinese : english
+    }
+
+    private var english: String {
         switch self {
         case .empty:
             return "allowance is empty (\(AllowanceParseError.examples))"
@@ -43,6 +53,30 @@ public enum AllowanceParseError: Error, Sendable, Equatable, CustomStringConvert
             return "allowance \"\(text)\": working days must be whole; use business hours for parts of a day"
         case .tooLarge(let text):
             return "allowance \"\(text)\": longer than a year"
+        }
+    }
+
+    private var chinese: String {
+        let examples = AllowanceParseError.examplesZh
+        switch self {
+        case .empty:
+            return "时长为空（\(examples)）"
+        case .missingNumber(let text):
+            return "时长“\(text)”：应以数字开头（\(examples)）"
+        case .missingUnit(let text):
+            return "时长“\(text)”：缺少单位（\(examples)）"
+        case .unknownUnit(let unit, let text):
+            return "时长“\(text)”：未知单位“\(unit)”（\(examples)）"
+        case .ambiguousDays(let text):
+            return "时长“\(text)”：工作时间请写“工作日”（working days），自然时间请写小时（如 24h）"
+        case .notPositive(let text):
+            return "时长“\(text)”：必须大于零"
+        case .notWholeMinutes(let text):
+            return "时长“\(text)”：必须是整数分钟"
+        case .fractionalWorkingDays(let text):
+            return "时长“\(text)”：工作日须为整数；不足一天请用工作小时"
+        case .tooLarge(let text):
+            return "时长“\(text)”：超过一年"
         }
     }
 }

@@ -44,8 +44,42 @@ public struct CalendarImportError: Error, Sendable, Equatable, CustomStringConve
     }
 
     /// `cn-2027.txt:12: unknown kind "holliday" (expected holiday or workday)`.
-    public var description: String {
-        "\(fileName):\(line): \(problemText)"
+    public var description: String { text(in: .en) }
+
+    /// The message in the reader's language, file and line first.
+    public func text(in language: Language) -> String {
+        "\(fileName):\(line): \(language == .zh ? chineseProblemText : problemText)"
+    }
+
+    private var chineseProblemText: String {
+        switch problem {
+        case .missingKind:
+            return "日期后面须写 holiday（节假日）或 workday（调休上班）"
+        case .unknownKind(let word):
+            return "未知类型“\(word)”（应为 holiday 或 workday）"
+        case .badDate(let text):
+            return "“\(text)”不是有效日期（格式 YYYY-MM-DD，如 2026-10-01）"
+        case .conflictingDate(let date, let firstLine):
+            return "\(date) 与第 \(firstLine) 行冲突，该行给同一日期定了另一种类型"
+        case .missingStart:
+            return "VEVENT 缺少 DTSTART"
+        case .notAllDay(let value):
+            return "“\(value)”带有时刻；节假日事件须为全天日期（DTSTART;VALUE=DATE:YYYYMMDD）"
+        case .endNotAfterStart:
+            return "DTEND 不晚于 DTSTART（DTEND 不含当天：一天的事件在次日结束）"
+        case .badDuration(let value):
+            return "DURATION“\(value)”不是整天或整周（如 P1D、P2W）"
+        case .eventTooLong(let days):
+            return "事件跨 \(days) 天，没有这么长的节假日"
+        case .recurrenceNotSupported(let name):
+            return "不支持 \(name)：请把每个节假日列为单独的事件"
+        case .unterminated(let component):
+            return "BEGIN:\(component) 没有对应的 END:\(component)"
+        case .unexpectedEnd(let component):
+            return "END:\(component) 与当前打开的组件不对应"
+        case .malformedLine(let text):
+            return "“\(text)”不是 NAME:VALUE 形式的内容行"
+        }
     }
 
     private var problemText: String {

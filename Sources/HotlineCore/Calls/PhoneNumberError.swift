@@ -12,18 +12,31 @@ public enum PhoneNumberError: Error, Sendable, Equatable, CustomStringConvertibl
     /// More than ``PhoneNumber/maximumDigits`` digits.
     case tooLong(digits: Int)
 
-    public var description: String {
-        switch self {
-        case .empty:
+    public var description: String { text(in: .en) }
+
+    /// The message in the reader's language (staff read it in `hotlinectl`; PBX adapters get ``description``).
+    public func text(in language: Language) -> String {
+        switch (self, language) {
+        case (.empty, .en):
             return "not a phone number: no digits"
-        case .invalidCharacter(let character):
+        case (.empty, .zh):
+            return "不是电话号码：没有数字"
+        case (.invalidCharacter(let character), .en):
             return "not a phone number: contains \(Self.show(character))"
-        case .misplacedPlus:
+        case (.invalidCharacter(let character), .zh):
+            return "不是电话号码：含有字符 \(Self.show(character))"
+        case (.misplacedPlus, .en):
             return "not a phone number: '+' is only allowed at the start"
-        case .tooShort(let digits):
+        case (.misplacedPlus, .zh):
+            return "不是电话号码：“+”只能在开头"
+        case (.tooShort(let digits), .en):
             return "too short: \(digits) digit\(digits == 1 ? "" : "s"), at least \(PhoneNumber.minimumDigits)"
-        case .tooLong(let digits):
+        case (.tooShort(let digits), .zh):
+            return "号码太短：\(digits) 位数字，至少 \(PhoneNumber.minimumDigits) 位"
+        case (.tooLong(let digits), .en):
             return "too long: \(digits) digits, at most \(PhoneNumber.maximumDigits)"
+        case (.tooLong(let digits), .zh):
+            return "号码太长：\(digits) 位数字，至多 \(PhoneNumber.maximumDigits) 位"
         }
     }
 

@@ -12,7 +12,7 @@ public enum ComplaintState: String, Sendable, Equatable, Hashable, CaseIterable,
     case returned
     /// The receiving department replied to the caller (R6); waiting for feedback or the quiet period.
     case replied
-    /// Finished; nothing but late feedback can be recorded.
+    /// Finished, by feedback or after the quiet period; nothing more is recorded on it.
     case closed
 
     /// True only for `closed`: no escalation, handover or other action applies any more.

@@ -6,7 +6,8 @@ extension ComplaintWorkflow.Context {
     /// - A replied case with a low score goes back to the receiving department (R16).
     /// - A case resolved on the spot with a low score is closed all the same (there is no department to send it
     ///   back to, and SPEC §2 has no way back to `open`); QA and the first responder's department head are told.
-    /// - Feedback arriving after a quiet-period close is still recorded, without a redo.
+    /// - Feedback arriving after a quiet-period close is refused: the quiet period is the time given for it, and a
+    ///   closed case is final (QA's figures for a period already assessed must not change afterwards).
     func feedback(satisfaction: Int, comment: String?) throws(Refusal) -> ComplaintTransition {
         guard !complaint.satisfactionGiven else {
             throw Refusal(
@@ -17,8 +18,16 @@ extension ComplaintWorkflow.Context {
             )
         }
         switch complaint.state {
-        case .resolved, .replied, .closed:
+        case .resolved, .replied:
             break
+        case .closed:
+            throw Refusal(
+                rule: "R13",
+                code: .invalidTransition,
+                zh: "投诉 \(id) 已在静默期满后办结，不能再记录满意度",
+                en: "complaint \(id) was closed after its quiet period without feedback; satisfaction can no longer "
+                    + "be recorded"
+            )
         case .open, .transferred, .accepted, .returned:
             throw Refusal(
                 rule: "R13",
@@ -74,8 +83,6 @@ extension ComplaintWorkflow.Context {
                 notices: notices,
                 redo: true
             )
-        case .closed:
-            return transition(to: after, hops: hops, notices: low ? lowSatisfactionNotices(satisfaction) : [])
         default:
             after.state = .closed
             hops.append(HopDraft(.closed, by: actor, text: "", subject: ComplaintAction.CloseReason.feedback.rawValue))

@@ -14,6 +14,10 @@ public struct DeadlinePolicy: Sendable, Equatable {
     public var ladderVP: Allowance
     /// …and to the general manager after this much more (counted from the reply breach too).
     public var ladderGM: Allowance
+    /// SPEC §2: a resolved or replied case closes this long after its last hop unless feedback comes first. Not a
+    /// deadline of SPEC §3 (nothing is breached, nobody is warned); in working days by default, so that a holiday
+    /// week does not close cases while the callers cannot reach the centre.
+    public var quietPeriod: Allowance
 
     public init(
         transfer: Allowance = .wallClock(minutes: 60),
@@ -22,7 +26,8 @@ public struct DeadlinePolicy: Sendable, Equatable {
         warningShare: Double = 0.8,
         urgentScale: Double = 0.25,
         ladderVP: Allowance = .workingDays(1),
-        ladderGM: Allowance = .workingDays(2)
+        ladderGM: Allowance = .workingDays(2),
+        quietPeriod: Allowance = .workingDays(3)
     ) {
         self.transfer = transfer
         self.accept = accept
@@ -31,6 +36,7 @@ public struct DeadlinePolicy: Sendable, Equatable {
         self.urgentScale = urgentScale
         self.ladderVP = ladderVP
         self.ladderGM = ladderGM
+        self.quietPeriod = quietPeriod
     }
 
     public func allowance(for kind: DeadlineChange.Kind, urgent: Bool) -> Allowance {

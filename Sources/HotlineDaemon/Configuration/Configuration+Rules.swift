@@ -41,7 +41,8 @@ extension Configuration {
             warningShare: try fraction("warning_share", default: 0.8),
             urgentScale: try fraction("urgent_scale", default: 0.25),
             ladderVP: try allowance("ladder_vp_after", default: .workingDays(1)),
-            ladderGM: try allowance("ladder_gm_after", default: .workingDays(2))
+            ladderGM: try allowance("ladder_gm_after", default: .workingDays(2)),
+            quietPeriod: try allowance("quiet_period", default: .workingDays(3))
         )
         let hours: BusinessHours
         do {

@@ -19,8 +19,8 @@ extension ControlHandler {
                 } catch {
                     throw ControlError(
                         code: .invalid,
-                        zh: "--phone：不是电话号码（\(error)）",
-                        en: "--phone: \(error)",
+                        zh: "--phone：\(error.text(in: .zh))",
+                        en: "--phone: \(error.text(in: .en))",
                         language: request.language
                     )
                 }
@@ -82,7 +82,12 @@ extension ControlHandler {
                 overrides = try CalendarFileParser.parse(text, fileName: fileName)
             } catch {
                 // Nothing of a bad file is applied; the error names the file and line.
-                throw ControlError(code: .invalid, message: "\(error)")
+                throw ControlError(
+                    code: .invalid,
+                    zh: error.text(in: .zh),
+                    en: error.text(in: .en),
+                    language: request.language
+                )
             }
             try database.withConnectionBlocking { connection in
                 try CalendarStore.save(overrides, source: fileName, on: connection)
@@ -311,7 +316,12 @@ extension ControlHandler {
         case "escalate":
             let level = try arguments.string("to")
             guard let target = EscalationLevel(rawValue: level), target != .none else {
-                throw ControlError(code: .invalid, message: "--to must be qa, vp or gm")
+                throw ControlError(
+                    code: .invalid,
+                    zh: "--to 须为 qa、vp 或 gm",
+                    en: "--to must be qa, vp or gm",
+                    language: arguments.request.language
+                )
             }
             return .escalate(to: target, reason: try arguments.optionalString("reason") ?? "")
         case "handover":
@@ -329,7 +339,12 @@ extension ControlHandler {
             do {
                 allowance = try Allowance(parsing: text)
             } catch {
-                throw ControlError(code: .invalid, message: "--by: \(error)")
+                throw ControlError(
+                    code: .invalid,
+                    zh: "--by：\(error.text(in: .zh))",
+                    en: "--by: \(error.text(in: .en))",
+                    language: arguments.request.language
+                )
             }
             return .extend(
                 by: allowance,
@@ -346,7 +361,12 @@ extension ControlHandler {
                 comment: try arguments.optionalString("comment")
             )
         default:
-            throw ControlError(code: .invalid, message: "unknown command 'complaint \(verb)'")
+            throw ControlError(
+                code: .invalid,
+                zh: "未知命令“complaint \(verb)”",
+                en: "unknown command 'complaint \(verb)'",
+                language: arguments.request.language
+            )
         }
     }
 

@@ -61,9 +61,10 @@ public final class ControlHandler: Sendable {
                 )
             )
         } catch let error as ComplaintStoreError {
+            let message = error.text(in: request.language)
             switch error {
-            case .notFound(let text): return .failure(ControlError(code: .notFound, message: text))
-            case .invalid(let text): return .failure(ControlError(code: .refused, message: text))
+            case .callNotFound, .complaintNotFound: return .failure(ControlError(code: .notFound, message: message))
+            case .noPendingDeadline: return .failure(ControlError(code: .refused, rule: "R15", message: message))
             }
         } catch let error as ClockError {
             let zh = error == .backwards ? "手动时钟只能向前拨" : "守护进程使用系统时钟；clock 命令需要 `hotlined --clock manual`"
@@ -199,18 +200,33 @@ public final class ControlHandler: Sendable {
         case "calls.list":
             let filterName = try arguments.optionalString("filter") ?? "all"
             guard let filter = CallQueries.Filter(rawValue: filterName) else {
-                throw ControlError(code: .invalid, message: "calls: filter must be all, active or missed")
+                throw ControlError(
+                    code: .invalid,
+                    zh: "calls：筛选须为 all、active 或 missed",
+                    en: "calls: filter must be all, active or missed",
+                    language: request.language
+                )
             }
             var since: Date?
             if let text = try arguments.optionalString("since") {
                 guard let parsed = TimeFormatting.parseRFC3339(text) else {
-                    throw ControlError(code: .invalid, message: "--since: not an RFC 3339 time: \(text)")
+                    throw ControlError(
+                        code: .invalid,
+                        zh: "--since：不是 RFC 3339 时间：\(text)",
+                        en: "--since: not an RFC 3339 time: \(text)",
+                        language: request.language
+                    )
                 }
                 since = parsed
             }
             let limit = try arguments.optionalInt("limit") ?? 100
             guard (1...100_000).contains(limit) else {
-                throw ControlError(code: .invalid, message: "--limit must be between 1 and 100000")
+                throw ControlError(
+                    code: .invalid,
+                    zh: "--limit 须在 1 到 100000 之间",
+                    en: "--limit must be between 1 and 100000",
+                    language: request.language
+                )
             }
             let calls = try database.withConnectionBlocking { connection in
                 try CallQueries.list(filter: filter, since: since, limit: limit, on: connection)
@@ -241,7 +257,12 @@ public final class ControlHandler: Sendable {
             } else {
                 let text = try arguments.string("time")
                 guard let time = TimeFormatting.parseRFC3339(text) else {
-                    throw ControlError(code: .invalid, message: "clock set: not an RFC 3339 time: \(text)")
+                    throw ControlError(
+                        code: .invalid,
+                        zh: "clock set：不是 RFC 3339 时间：\(text)",
+                        en: "clock set: not an RFC 3339 time: \(text)",
+                        language: request.language
+                    )
                 }
                 try manual.set(to: time)
             }

@@ -6,7 +6,7 @@ import HotlineSystem
 import Logging
 import Synchronization
 
-/// Fires warnings and breaches when they come due (SPEC §3).
+/// Fires warnings and breaches when they come due (SPEC §3), and closes cases whose quiet period ended (SPEC §2).
 ///
 /// Two threads, each with its own connection: each asks PostgreSQL for the earliest pending moment, sleeps until
 /// then (at most a second, so a deadline created meanwhile is never missed by more than that), and claims what is
@@ -118,6 +118,16 @@ public final class DeadlineScheduler: Sendable {
             // A full batch means more may be due: come straight back.
             if events.count >= DeadlineScheduler.batch { return 0 }
         }
+        // SPEC §2: resolved and replied cases close after the quiet period; claimed like deadlines, so each closes
+        // once however many daemons run.
+        let closed = try ComplaintStore.closeQuietCases(at: now, context: rules, on: connection)
+        for id in closed {
+            logger.info(
+                "complaint closed after its quiet period without feedback",
+                metadata: ["complaint_id": "\(id)", "by": "\(ActingStaff.daemon.login)"]
+            )
+        }
+        if closed.count >= ComplaintStore.quietCloseBatch { return 0 }
         guard let next = try DeadlineStore.nextDue(on: connection) else { return 1 }
         return min(1, max(0.01, next.timeIntervalSince(clock.now())))
     }

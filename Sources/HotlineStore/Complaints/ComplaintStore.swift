@@ -31,13 +31,27 @@ public struct ComplaintFiling: Sendable {
 }
 
 /// Why the store could not do what was asked, apart from a workflow ``Refusal``.
-public enum ComplaintStoreError: Error, Sendable, CustomStringConvertible {
-    case notFound(String)
-    case invalid(String)
+public enum ComplaintStoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// `complaint file --call` names a call that is not in the register.
+    case callNotFound(String)
+    /// No complaint with this id.
+    case complaintNotFound(String)
+    /// R15: the deadline to extend is no longer pending (met, breached or cancelled).
+    case noPendingDeadline(DeadlineChange.Kind)
 
-    public var description: String {
-        switch self {
-        case .notFound(let text), .invalid(let text): return text
+    public var description: String { text(in: .en) }
+
+    /// The message in the reader's language.
+    public func text(in language: Language) -> String {
+        switch (self, language) {
+        case (.callNotFound(let call), .en): return "no call '\(call)' in the register"
+        case (.callNotFound(let call), .zh): return "登记册中没有呼叫 \(call)"
+        case (.complaintNotFound(let id), .en): return "no complaint \(id)"
+        case (.complaintNotFound(let id), .zh): return "没有投诉 \(id)"
+        case (.noPendingDeadline(let kind), .en): return "R15: no pending \(kind.rawValue) deadline to extend"
+        case (.noPendingDeadline(let kind), .zh):
+            let names: [DeadlineChange.Kind: String] = [.transfer: "转交时限", .accept: "受理时限", .reply: "答复时限"]
+            return "R15：没有未到期的\(names[kind] ?? kind.rawValue)可以延期"
         }
     }
 }
@@ -79,7 +93,7 @@ public enum ComplaintStore {
                         """,
                         [callID]
                     ).first
-                else { throw ComplaintStoreError.notFound("no call '\(callID)' in the register") }
+                else { throw ComplaintStoreError.callNotFound(callID) }
                 // Name and number come from the register unless the operator gives them (R1).
                 if filing.callerName == nil { filing.callerName = try call.decodeIfPresent("caller_name") }
                 if filing.callerPhone == nil, let number: String = try call.decodeIfPresent("caller_number") {
@@ -142,7 +156,7 @@ public enum ComplaintStore {
     ) throws {
         try connection.transaction { connection in
             guard let (snapshot, receivedAt) = try lockSnapshot(id, on: connection) else {
-                throw ComplaintStoreError.notFound("no complaint \(id)")
+                throw ComplaintStoreError.complaintNotFound(id)
             }
             let departments = Set(try StaffDirectory.departments(on: connection).map(\.code))
             let transition = try ComplaintWorkflow.decide(
@@ -162,7 +176,7 @@ public enum ComplaintStore {
         }
     }
 
-    private static func lockSnapshot(_ id: String, on connection: PGConnection) throws
+    static func lockSnapshot(_ id: String, on connection: PGConnection) throws
         -> (ComplaintSnapshot, Date)?
     {
         guard Int64(id) != nil else { return nil }
@@ -196,7 +210,7 @@ public enum ComplaintStore {
     }
 
     /// Writes a transition: the complaint's new state, its hops chained by hash, deadline changes, escalations.
-    private static func write(
+    static func write(
         _ transition: ComplaintTransition,
         complaint id: String,
         receivedAt: Date,
@@ -209,12 +223,13 @@ public enum ComplaintStore {
             """
             UPDATE hotline.complaints SET state = $2, responsible = $3, receiving_dept = $4, handler = $5,
                 escalation_level = $6, redo_count = $7, transfer_count = $8, return_count = $9,
-                closed_at = CASE WHEN $2 = 'closed' THEN COALESCE(closed_at, $10) END
+                closed_at = CASE WHEN $2 = 'closed' THEN COALESCE(closed_at, $10) END, quiet_until = $11
             WHERE id = $1::bigint
             """,
             [
                 id, after.state.rawValue, after.responsibleLogin, after.receivingDepartment, after.handler,
                 after.escalationLevel.rawValue, after.redoCount, after.transferCount, after.returnCount, now,
+                try quietUntil(after.state, from: now, context: context),
             ]
         )
         try appendHops(transition.hops, complaint: id, at: now, on: connection)
@@ -265,7 +280,9 @@ public enum ComplaintStore {
                 VALUES ($1::bigint, $2, $3, $4, $5, $6, $7, $8, decode($9, 'hex'), decode($10, 'hex'), $11, $12)
                 """,
                 [
-                    id, sequence, draft.action.rawValue, draft.by, draft.actingRoot, draft.department, draft.text, at,
+                    // The daemon's own hops carry no department stamp: NULL, as `department` references one.
+                    id, sequence, draft.action.rawValue, draft.by, draft.actingRoot,
+                    draft.department.isEmpty ? nil : draft.department, draft.text, at,
                     previous.map(Hex.encode), Hex.encode(hash), draft.subject, draft.approvedBy,
                 ]
             )
@@ -345,7 +362,7 @@ public enum ComplaintStore {
                     [id, kind.rawValue]
                 ).first
             else {
-                throw ComplaintStoreError.invalid("R15: no pending \(kind.rawValue) deadline to extend")
+                throw ComplaintStoreError.noPendingDeadline(kind)
             }
             let due: Date = try row.decode("due_at")
             let computed = try context.calendar.due(after: due, allowance: allowance)
