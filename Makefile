@@ -5,7 +5,21 @@ SWIFT ?= swift
 STATE ?= $(CURDIR)/.state
 BIN := $(CURDIR)/.build/debug
 
-.PHONY: run stop deps build test unit-test bench fuzz format lint clean
+.PHONY: run stop deps build test unit-test bench fuzz format lint clean release install deb check-units boot-test packaging-deps
+
+# Installation paths (GNU conventions). `make install` builds release binaries with the Swift runtime linked in,
+# so the installed programs need only libc, libpq and libsystemd.
+PREFIX ?= /usr/local
+DESTDIR ?=
+SYSCONFDIR ?= /etc
+BINDIR := $(PREFIX)/bin
+# Debian 12 keeps packaged units in /lib/systemd/system; local installs use the /usr/local tree systemd also reads.
+UNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+LIBDIR := $(PREFIX)/lib
+DOCDIR := $(PREFIX)/share/doc/hotline
+MANDIR := $(PREFIX)/share/man
+RELEASE_FLAGS := -c release --static-swift-stdlib
+PROGRAMS := hotlined hotlinectl hotline-pbx-sim
 
 deps:
 	scripts/install-deps.sh
@@ -55,6 +69,33 @@ format:
 
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Plugins Benchmarks Fuzz
+
+# generate-manual (from swift-argument-parser) writes the man pages from the programs' own help.
+release:
+	for program in $(PROGRAMS) generate-manual; do $(SWIFT) build $(RELEASE_FLAGS) --product $$program || exit 1; done
+
+# Installs binaries, units (ExecStart rewritten for PREFIX), sysusers/tmpfiles, the documented config (never
+# overwriting an existing one), man pages, completions and docs. Then, on a live system:
+#   systemd-sysusers && systemd-tmpfiles --create && systemctl daemon-reload
+#   systemctl enable --now hotlined.socket hotlined-control.socket
+install: release
+	scripts/install-tree.sh "$(DESTDIR)" "$(BINDIR)" "$(UNITDIR)" "$(LIBDIR)" "$(SYSCONFDIR)" "$(DOCDIR)" "$(MANDIR)" \
+		"$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)"
+
+# The Debian package, .build/deb/hotline_VERSION_ARCH.deb, checked by lintian (errors fail the build).
+deb: packaging-deps release
+	scripts/build-deb.sh "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)"
+
+# systemd-analyze verify (any output fails) and security --offline (exposure at most 2.0) on the installed units.
+check-units: packaging-deps release
+	scripts/check-units.sh "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)"
+
+# Boots Debian 12 with systemd in a container, installs the package and exercises the units (needs root).
+boot-test: deb
+	scripts/with-temp-postgres.sh scripts/boot-test.sh
+
+packaging-deps:
+	scripts/install-deps.sh --packaging
 
 clean:
 	rm -rf .build
