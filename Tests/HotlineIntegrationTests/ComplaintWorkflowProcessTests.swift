@@ -293,12 +293,15 @@ struct ComplaintWorkflowProcessTests {
             for name in [user, stranger] { _ = try? ProcessRunner.run(["/usr/sbin/userdel", name]) }
         }
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: daemon.directory)
+        // The other users run a copy beside the sockets: the checkout may sit in a directory only root can enter.
+        let hotlinectl = daemon.directory + "/hotlinectl"
+        try FileManager.default.copyItem(atPath: TestEnvironment.binDirectory + "/hotlinectl", toPath: hotlinectl)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hotlinectl)
         _ = try daemon.ctlJSON(["staff", "add", user, "--name", "测试员", "--dept", "SVC", "--role", "operator"])
         func run(as name: String, _ arguments: [String]) throws -> ProcessRunner.Result {
             try ProcessRunner.run(
                 [
-                    "/usr/sbin/runuser", "-u", name, "--", TestEnvironment.binDirectory + "/hotlinectl", "--socket",
-                    daemon.controlSocket,
+                    "/usr/sbin/runuser", "-u", name, "--", hotlinectl, "--socket", daemon.controlSocket,
                 ]
                     + arguments,
                 environment: ["LANG": "C"]
