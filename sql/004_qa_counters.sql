@@ -90,7 +90,12 @@ $$;
 -- Adds facts to the counters. In key order: writers that meet on the same rows (two scheduler workers inserting
 -- escalations set-based, several control connections) lock them in one order and so cannot deadlock each other.
 CREATE FUNCTION hotline.qa_count(facts hotline.qa_fact[]) RETURNS void
-LANGUAGE sql AS $$
+LANGUAGE plpgsql AS $$
+BEGIN
+    -- Most statements count nothing (a hop_head update, a warning); they skip the upsert.
+    IF coalesce(cardinality(facts), 0) = 0 THEN
+        RETURN;
+    END IF;
     INSERT INTO hotline.qa_counters AS q
     SELECT * FROM hotline.qa_pivot(facts) ORDER BY bucket, department
     ON CONFLICT (bucket, department) DO UPDATE SET
@@ -109,7 +114,8 @@ LANGUAGE sql AS $$
         extensions = q.extensions + EXCLUDED.extensions,
         redos = q.redos + EXCLUDED.redos,
         satisfaction_sum = q.satisfaction_sum + EXCLUDED.satisfaction_sum,
-        satisfaction_count = q.satisfaction_count + EXCLUDED.satisfaction_count
+        satisfaction_count = q.satisfaction_count + EXCLUDED.satisfaction_count;
+END;
 $$;
 
 -- The facts of [period_start, period_end) read from the tables, with 003's meaning: the period's edges that are
