@@ -360,7 +360,7 @@ CREATE TRIGGER escalations_qa_count_delete AFTER DELETE ON hotline.escalations
     REFERENCING OLD TABLE AS old_escalations FOR EACH STATEMENT EXECUTE FUNCTION hotline.qa_count_escalations();
 
 -- Recomputes the counters from the tables: the backfill below, and a repair after rows were written with the
--- triggers switched off. Writers wait meanwhile (SHARE locks), so no change falls between the scan and the swap.
+-- triggers switched off. Writers wait meanwhile (SHARE locks), so none of their changes is lost or counted twice.
 -- Thirty days at a time, so the facts passed along stay small whatever the size of the history.
 CREATE FUNCTION hotline.qa_rebuild_counters() RETURNS void
 LANGUAGE plpgsql AS $$
