@@ -12,64 +12,7 @@ struct QAReportTests {
         let daemon = try DaemonHarness(arguments: [
             "--database", database, "--clock", "manual", "--clock-start", "2026-11-02T09:00:00+08:00",
         ])
-        for (code, name, coordination) in [
-            ("QA", "质检部", true), ("SVC", "客服部", false), ("INST", "安装部", false), ("PROP", "物业部", false),
-        ] {
-            _ = try daemon.ctlJSON(["dept", "add", code, "--name", name] + (coordination ? ["--coordination"] : []))
-        }
-        for (login, department, roles) in [
-            ("zhangsan", "SVC", ["operator"]), ("wangwu", "INST", ["handler"]), ("sunqi", "PROP", ["handler"]),
-            ("zhaoliu", "QA", ["supervisor", "qa"]),
-        ] {
-            _ = try daemon.ctlJSON(
-                ["staff", "add", login, "--name", login, "--dept", department] + roles.flatMap { ["--role", $0] }
-            )
-        }
-        func act(_ login: String, _ arguments: [String]) throws -> JSONValue {
-            try daemon.ctlJSON(["complaint"] + arguments + ["--as", login])
-        }
-        func file(_ matter: String) throws -> String {
-            try #require(
-                try act("zhangsan", ["file", "--matter", matter, "--phone", "13812345678", "--name", "王女士"])["id"]?
-                    .stringValue
-            )
-        }
-        // C1: resolved on the spot, satisfaction 4.
-        let c1 = try file("账单疑问")
-        _ = try act("zhangsan", ["resolve", c1, "--answer", "已解释"])
-        _ = try act("zhangsan", ["feedback", c1, "--satisfaction", "4"])
-        // C2: transferred to INST, extended, replied in time, satisfaction 5.
-        let c2 = try file("安装漏水")
-        _ = try act("zhangsan", ["transfer", c2, "--to", "INST", "--reason", "安装"])
-        _ = try act("wangwu", ["accept", c2])
-        _ = try act("wangwu", ["extend", c2, "--by", "1 working day", "--reason", "等配件", "--approved-by", "zhaoliu"])
-        _ = try act("wangwu", ["reply", c2, "--result", "已修复"])
-        _ = try act("zhangsan", ["feedback", c2, "--satisfaction", "5"])
-        // C3: misrouted to INST, returned, re-routed to PROP, replied, satisfaction 1: a redo.
-        let c3 = try file("楼道灯")
-        _ = try act("zhangsan", ["transfer", c3, "--to", "INST", "--reason", "灯具"])
-        _ = try act("wangwu", ["return", c3, "--reason", "属物业"])
-        _ = try act("zhaoliu", ["reroute", c3, "--to", "PROP", "--reason", "物业"])
-        _ = try act("sunqi", ["accept", c3])
-        _ = try act("sunqi", ["reply", c3, "--result", "已换灯"])
-        #expect(try act("zhangsan", ["feedback", c3, "--satisfaction", "1"])["state"] == .string("accepted"))
-        // C5: escalated to QA explicitly, then resolved on the spot.
-        let c5 = try file("态度问题")
-        _ = try act("zhaoliu", ["escalate", c5, "--to", "qa", "--reason", "客户要求"])
-        _ = try act("zhangsan", ["resolve", c5, "--answer", "已致歉"])
-        // C4: the transfer hour passes; then the reply day and the whole ladder; then a late reply.
-        let c4 = try file("燃气表")
-        _ = try daemon.ctlJSON(["clock", "advance", "61m"])
-        func waitFor(_ check: () throws -> Bool) throws {
-            let until = Date().addingTimeInterval(5)
-            while try !check() && Date() < until { Thread.sleep(forTimeInterval: 0.1) }
-        }
-        try waitFor { try act("zhaoliu", ["show", c4])["escalation_level"] == .string("qa") }
-        _ = try act("zhangsan", ["transfer", c4, "--to", "INST", "--reason", "燃气"])
-        _ = try act("wangwu", ["accept", c4])
-        _ = try daemon.ctlJSON(["clock", "set", "2026-11-05T10:02:00+08:00"])
-        try waitFor { try act("zhaoliu", ["show", c4])["escalation_level"] == .string("gm") }
-        _ = try act("wangwu", ["reply", c4, "--result", "已处理"])
+        try Self.playScriptedMonth(on: daemon)
 
         // Roles: an operator may not pull QA figures.
         let refused = try daemon.ctl(["qa", "stats", "--period", "2026-11", "--as", "zhangsan"])
@@ -200,5 +143,69 @@ struct QAReportTests {
         let denied = #expect(throws: PostgresError.self) { try connection.query("SELECT * FROM hotline.complaints") }
         #expect(denied?.code == .insufficientPrivilege)
         daemon.stop()
+    }
+
+    /// The scripted month: four departments, five complaints covering every figure, on the manual clock from
+    /// 2026-11-02 09:00+08 (hops at 09:00, the transfer breach at 10:01, the reply ladder and a late reply on
+    /// 2026-11-05 at 10:02).
+    static func playScriptedMonth(on daemon: DaemonHarness) throws {
+        for (code, name, coordination) in [
+            ("QA", "质检部", true), ("SVC", "客服部", false), ("INST", "安装部", false), ("PROP", "物业部", false),
+        ] {
+            _ = try daemon.ctlJSON(["dept", "add", code, "--name", name] + (coordination ? ["--coordination"] : []))
+        }
+        for (login, department, roles) in [
+            ("zhangsan", "SVC", ["operator"]), ("wangwu", "INST", ["handler"]), ("sunqi", "PROP", ["handler"]),
+            ("zhaoliu", "QA", ["supervisor", "qa"]),
+        ] {
+            _ = try daemon.ctlJSON(
+                ["staff", "add", login, "--name", login, "--dept", department] + roles.flatMap { ["--role", $0] }
+            )
+        }
+        func act(_ login: String, _ arguments: [String]) throws -> JSONValue {
+            try daemon.ctlJSON(["complaint"] + arguments + ["--as", login])
+        }
+        func file(_ matter: String) throws -> String {
+            try #require(
+                try act("zhangsan", ["file", "--matter", matter, "--phone", "13812345678", "--name", "王女士"])["id"]?
+                    .stringValue
+            )
+        }
+        // C1: resolved on the spot, satisfaction 4.
+        let c1 = try file("账单疑问")
+        _ = try act("zhangsan", ["resolve", c1, "--answer", "已解释"])
+        _ = try act("zhangsan", ["feedback", c1, "--satisfaction", "4"])
+        // C2: transferred to INST, extended, replied in time, satisfaction 5.
+        let c2 = try file("安装漏水")
+        _ = try act("zhangsan", ["transfer", c2, "--to", "INST", "--reason", "安装"])
+        _ = try act("wangwu", ["accept", c2])
+        _ = try act("wangwu", ["extend", c2, "--by", "1 working day", "--reason", "等配件", "--approved-by", "zhaoliu"])
+        _ = try act("wangwu", ["reply", c2, "--result", "已修复"])
+        _ = try act("zhangsan", ["feedback", c2, "--satisfaction", "5"])
+        // C3: misrouted to INST, returned, re-routed to PROP, replied, satisfaction 1: a redo.
+        let c3 = try file("楼道灯")
+        _ = try act("zhangsan", ["transfer", c3, "--to", "INST", "--reason", "灯具"])
+        _ = try act("wangwu", ["return", c3, "--reason", "属物业"])
+        _ = try act("zhaoliu", ["reroute", c3, "--to", "PROP", "--reason", "物业"])
+        _ = try act("sunqi", ["accept", c3])
+        _ = try act("sunqi", ["reply", c3, "--result", "已换灯"])
+        #expect(try act("zhangsan", ["feedback", c3, "--satisfaction", "1"])["state"] == .string("accepted"))
+        // C5: escalated to QA explicitly, then resolved on the spot.
+        let c5 = try file("态度问题")
+        _ = try act("zhaoliu", ["escalate", c5, "--to", "qa", "--reason", "客户要求"])
+        _ = try act("zhangsan", ["resolve", c5, "--answer", "已致歉"])
+        // C4: the transfer hour passes; then the reply day and the whole ladder; then a late reply.
+        let c4 = try file("燃气表")
+        _ = try daemon.ctlJSON(["clock", "advance", "61m"])
+        func waitFor(_ check: () throws -> Bool) throws {
+            let until = Date().addingTimeInterval(5)
+            while try !check() && Date() < until { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        try waitFor { try act("zhaoliu", ["show", c4])["escalation_level"] == .string("qa") }
+        _ = try act("zhangsan", ["transfer", c4, "--to", "INST", "--reason", "燃气"])
+        _ = try act("wangwu", ["accept", c4])
+        _ = try daemon.ctlJSON(["clock", "set", "2026-11-05T10:02:00+08:00"])
+        try waitFor { try act("zhaoliu", ["show", c4])["escalation_level"] == .string("gm") }
+        _ = try act("wangwu", ["reply", c4, "--result", "已处理"])
     }
 }

@@ -113,6 +113,25 @@ public enum DeadlineStore {
                 )
             }
             guard !events.isEmpty else { return [] }
+            if !rungs.isEmpty {
+                try connection.command(
+                    """
+                    INSERT INTO hotline.deadlines (complaint_id, kind, department, started_at, due_at, explanation)
+                    SELECT complaint::bigint, kind, department, started::timestamptz, due::timestamptz, explanation
+                    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+                        AS r(complaint, kind, department, started, due, explanation)
+                    ON CONFLICT DO NOTHING
+                    """,
+                    [
+                        rungs.map(\.complaint), rungs.map(\.kind), rungs.map(\.department),
+                        rungs.map { $0.start.postgresText }, rungs.map { $0.computed.dueAt.postgresText },
+                        try rungs.map { try DeadlineExplanations.encode([$0.computed.explanation]) },
+                    ]
+                )
+            }
+            try notify(events, timeZone: timeZone, on: connection)
+            // The escalations go last: their insert adds to the QA counters (sql/004), whose rows are shared by
+            // every writer of the hour, and a row it updates stays locked until the commit right after it.
             let escalating = events.filter { $0.escalation != nil }
             if !escalating.isEmpty {
                 try connection.command(
@@ -133,23 +152,6 @@ public enum DeadlineStore {
                 // escalations (``ComplaintQueries/effectiveLevelSQL``), which spares an update of every breached
                 // complaint's row and indexes.
             }
-            if !rungs.isEmpty {
-                try connection.command(
-                    """
-                    INSERT INTO hotline.deadlines (complaint_id, kind, department, started_at, due_at, explanation)
-                    SELECT complaint::bigint, kind, department, started::timestamptz, due::timestamptz, explanation
-                    FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-                        AS r(complaint, kind, department, started, due, explanation)
-                    ON CONFLICT DO NOTHING
-                    """,
-                    [
-                        rungs.map(\.complaint), rungs.map(\.kind), rungs.map(\.department),
-                        rungs.map { $0.start.postgresText }, rungs.map { $0.computed.dueAt.postgresText },
-                        try rungs.map { try DeadlineExplanations.encode([$0.computed.explanation]) },
-                    ]
-                )
-            }
-            try notify(events, timeZone: timeZone, on: connection)
             return events
         }
     }
