@@ -6,6 +6,12 @@ public struct Migration: Sendable, Equatable {
     public var name: String
     public var sql: String
 
+    public init(version: Int, name: String, sql: String) {
+        self.version = version
+        self.name = name
+        self.sql = sql
+    }
+
     /// The migrations built into this binary, in order (from `sql/NNN_name.sql`).
     public static var embedded: [Migration] {
         EmbeddedMigrations.files.compactMap { file in
@@ -52,6 +58,18 @@ public struct Migrator: Sendable {
         var appliedNow: [Int] = []
         for migration in migrations where !applied.contains(migration.version) {
             logger.info("applying migration", metadata: ["migration": "\(migration.name)"])
+            try apply(migration, on: connection)
+            appliedNow.append(migration.version)
+        }
+        return appliedNow
+    }
+
+    /// One migration in one transaction. Roles are shared by every database of a cluster while the advisory lock is
+    /// per database, so two databases migrating at once can both try to create `hotline_qa`; the one that loses
+    /// the race runs the migration again, and then finds the role.
+    private func apply(_ migration: Migration, on connection: PGConnection) throws {
+        var attempt = 1
+        while true {
             do {
                 try connection.transaction { connection in
                     try connection.runScript(migration.sql)
@@ -60,12 +78,20 @@ public struct Migrator: Sendable {
                         [migration.version, migration.name]
                     )
                 }
+                return
             } catch let error as PostgresError {
+                // Which error the loser gets depends on timing: the catalog's unique index, or "already exists"
+                // (42710) once the winner has committed. A migration that fails so for another reason fails
+                // again on the retry (its transaction was rolled back), and that error is reported.
+                let lostRoleRace = error.constraint == "pg_authid_rolname_index" || error.sqlState == "42710"
+                if lostRoleRace, attempt < 3 {
+                    logger.info("a role was created concurrently by another database; retrying the migration")
+                    attempt += 1
+                    continue
+                }
                 throw MigrationError(migration: migration.name, underlying: error)
             }
-            appliedNow.append(migration.version)
         }
-        return appliedNow
     }
 
     /// The versions recorded as applied.

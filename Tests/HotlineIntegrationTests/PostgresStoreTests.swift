@@ -40,6 +40,41 @@ struct PostgresStoreTests {
         #expect(results.flatMap { $0 }.sorted() == Migration.embedded.map(\.version))
     }
 
+    @Test("databases of one cluster migrating at once race to create a shared role; the loser retries and succeeds")
+    func concurrentRoleCreationAcrossDatabases() async throws {
+        let role = "hl_race_\(UUID().uuidString.prefix(8).lowercased())"
+        // The pause between looking for the role and creating it makes every migrator see it missing.
+        let migration = Migration(
+            version: 1,
+            name: "001_role.sql",
+            sql: """
+                DO $$
+                BEGIN
+                    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '\(role)') THEN
+                        PERFORM pg_sleep(0.3);
+                        CREATE ROLE \(role) NOLOGIN;
+                    END IF;
+                END
+                $$;
+                """
+        )
+        let databases = try (0..<4).map { _ in try TestEnvironment.makeDatabase() }
+        let results = try await withThrowingTaskGroup(of: [Int].self) { group in
+            for conninfo in databases {
+                group.addTask {
+                    let connection = try PGConnection(conninfo: conninfo)
+                    defer { connection.close() }
+                    return try Migrator(migrations: [migration], logger: TestEnvironment.logger).migrate(connection)
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results == Array(repeating: [1], count: 4))
+        let admin = try PGConnection(conninfo: try TestEnvironment.conninfo)
+        defer { admin.close() }
+        try admin.command("DROP ROLE \(role)")
+    }
+
     @Test(
         "parameters round-trip byte-exact",
         arguments: [
