@@ -244,9 +244,7 @@ struct JSONReader<Builder: JSONBuilder> {
                 index += 1
             }
             guard index < bytes.count else { throw error(.unterminatedString) }
-            guard let run = String(validating: bytes[runStart..<index], as: UTF8.self) else {
-                throw JSONSyntaxError(offset: runStart, reason: .invalidUTF8)
-            }
+            let run = try validatedString(runStart..<index)
             if bytes[index] == UInt8(ascii: "\"") {
                 index += 1
                 guard var text = result else { return run }
@@ -258,6 +256,17 @@ struct JSONReader<Builder: JSONBuilder> {
             text += run
             text.unicodeScalars.append(try readEscape())
             result = text
+        }
+    }
+
+    /// The bytes in `range` as a `String`, or an error at its start when they are not UTF-8. `UTF8Span` validates
+    /// without allocating or generic metadata lookups, which `String(validating:as:)` on a slice spent a sixth
+    /// of the PBX parser's time on.
+    private func validatedString(_ range: Range<Int>) throws(JSONSyntaxError) -> String {
+        do {
+            return String(copying: try UTF8Span(validating: bytes.span.extracting(range)))
+        } catch {
+            throw JSONSyntaxError(offset: range.lowerBound, reason: .invalidUTF8)
         }
     }
 
