@@ -164,12 +164,6 @@ public enum JSONValue: Sendable, Equatable, Codable {
         }
         output += "\""
     }
-
-    /// Parses JSON text; object keys keep the order they had in the text.
-    public static func parse(_ data: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
-        var parser = JSONTextParser(bytes: Array(data))
-        return try parser.parseDocument()
-    }
 }
 
 /// Lets an already serialized object pass through an Encoder untouched.

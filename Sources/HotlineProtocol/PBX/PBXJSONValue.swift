@@ -34,12 +34,19 @@ enum PBXJSONValue: Sendable, Equatable {
     /// Parses one JSON text (a whole line without its newline); surrounding whitespace is allowed.
     static func parse(_ bytes: some Collection<UInt8>) throws(PBXJSONSyntaxError) -> PBXJSONValue {
         let array = Array(bytes)
-        // Validate UTF-8 once for the whole text, so string parsing can copy bytes without checks.
-        guard String(validating: array, as: UTF8.self) != nil else {
+        // The whole line must be UTF-8, outside strings too: checked first, so that a bad byte is refused the same
+        // way wherever it is and whatever else is wrong with the line.
+        do {
+            _ = try UTF8Span(validating: array.span)
+        } catch {
             throw PBXJSONSyntaxError(offset: nil, message: "not valid UTF-8")
         }
-        var parser = PBXJSONParser(bytes: array)
-        return try parser.parseDocument()
+        var reader = JSONReader(bytes: array, builder: PBXJSONBuilder())
+        do {
+            return try reader.readDocument()
+        } catch {
+            throw PBXJSONSyntaxError(error)
+        }
     }
 }
 
@@ -54,233 +61,66 @@ struct PBXJSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// A recursive-descent parser over a byte array; `private` helpers keep it small.
-private struct PBXJSONParser {
-    /// Deeper nesting than any PBX event needs; the limit keeps hostile input from exhausting the stack.
+/// Builds `PBXJSONValue`s: numbers keep their text, objects are dictionaries, and a repeated key is refused.
+private struct PBXJSONBuilder: JSONBuilder {
+    /// Deeper nesting than any PBX event needs.
     static let maximumDepth = 32
+    static let allowsLeadingZeros = false
 
-    let bytes: [UInt8]
-    var index = 0
-    var depth = 0
+    func makeNull() -> PBXJSONValue { .null }
+    func makeBool(_ value: Bool) -> PBXJSONValue { .bool(value) }
 
-    init(bytes: [UInt8]) {
-        self.bytes = bytes
+    func makeNumber(_ text: ArraySlice<UInt8>, isInteger: Bool) -> PBXJSONValue? {
+        .number(String(decoding: text, as: UTF8.self))
     }
 
-    mutating func parseDocument() throws(PBXJSONSyntaxError) -> PBXJSONValue {
-        skipWhitespace()
-        guard index < bytes.count else { throw PBXJSONSyntaxError(offset: nil, message: "empty line") }
-        let value = try parseValue()
-        skipWhitespace()
-        guard index == bytes.count else { throw error("unexpected text after the JSON value") }
-        return value
+    func makeString(_ value: String) -> PBXJSONValue { .string(value) }
+    func makeArray(_ elements: [PBXJSONValue]) -> PBXJSONValue { .array(elements) }
+    /// Room for an event's usual dozen fields at once: growing step by step cost a tenth of the parse.
+    func makeMembers() -> [String: PBXJSONValue] { Dictionary(minimumCapacity: 12) }
+
+    func refusal(ofKey key: String, in members: [String: PBXJSONValue]) -> JSONSyntaxError.Reason? {
+        members[key] == nil ? nil : .duplicateKey(key)
     }
 
-    private func error(_ message: String) -> PBXJSONSyntaxError {
-        PBXJSONSyntaxError(offset: index, message: message)
+    func add(key: String, value: PBXJSONValue, to members: inout [String: PBXJSONValue]) {
+        members[key] = value
     }
 
-    private mutating func skipWhitespace() {
-        while index < bytes.count {
-            switch bytes[index] {
-            case 0x20, 0x09, 0x0A, 0x0D: index += 1
-            default: return
-            }
+    func makeObject(_ members: [String: PBXJSONValue]) -> PBXJSONValue { .object(members) }
+}
+
+extension PBXJSONSyntaxError {
+    /// The PBX protocol's wording, which adapters see in `malformed_json` acks.
+    init(_ error: JSONSyntaxError) {
+        var offset: Int? = error.offset
+        let message: String
+        switch error.reason {
+        case .empty:
+            offset = nil
+            message = "empty line"
+        case .unexpectedEnd: message = "unexpected end of line"
+        case .expectedValue, .unrepresentableNumber: message = "expected a JSON value"
+        case .trailingText: message = "unexpected text after the JSON value"
+        case .tooDeep: message = "nested deeper than \(PBXJSONBuilder.maximumDepth) levels"
+        case .expectedKey: message = "expected a key"
+        case .expectedColon: message = "expected ':'"
+        case .expectedCommaOrBrace: message = "expected ',' or '}'"
+        case .expectedCommaOrBracket: message = "expected ',' or ']'"
+        case .expectedDigit(.integer): message = "expected a digit"
+        case .expectedDigit(.fraction): message = "expected a digit after '.'"
+        case .expectedDigit(.exponent): message = "expected a digit in the exponent"
+        case .leadingZero: message = "leading zero in a number"
+        case .unterminatedString: message = "unterminated string"
+        case .controlCharacterInString: message = "unescaped control character in a string"
+        case .invalidEscape(let byte): message = "invalid escape '\\\(Character(Unicode.Scalar(byte)))'"
+        case .expectedHexDigits: message = "expected 4 hex digits after \\u"
+        case .unpairedSurrogate: message = "unpaired surrogate in \\u escape"
+        case .invalidUTF8:
+            offset = nil
+            message = "not valid UTF-8"
+        case .duplicateKey(let key): message = "duplicate key \"\(key)\""
         }
-    }
-
-    private mutating func parseValue() throws(PBXJSONSyntaxError) -> PBXJSONValue {
-        guard index < bytes.count else { throw error("unexpected end of line") }
-        switch bytes[index] {
-        case UInt8(ascii: "{"): return try parseObject()
-        case UInt8(ascii: "["): return try parseArray()
-        case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): return try parseLiteral("true", .bool(true))
-        case UInt8(ascii: "f"): return try parseLiteral("false", .bool(false))
-        case UInt8(ascii: "n"): return try parseLiteral("null", .null)
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
-        default: throw error("expected a JSON value")
-        }
-    }
-
-    private mutating func parseLiteral(_ word: String, _ value: PBXJSONValue) throws(PBXJSONSyntaxError) -> PBXJSONValue
-    {
-        let utf8 = Array(word.utf8)
-        guard bytes.count - index >= utf8.count, Array(bytes[index..<index + utf8.count]) == utf8 else {
-            throw error("expected a JSON value")
-        }
-        index += utf8.count
-        return value
-    }
-
-    private mutating func enter() throws(PBXJSONSyntaxError) {
-        depth += 1
-        guard depth <= Self.maximumDepth else { throw error("nested deeper than \(Self.maximumDepth) levels") }
-    }
-
-    private mutating func parseObject() throws(PBXJSONSyntaxError) -> PBXJSONValue {
-        try enter()
-        defer { depth -= 1 }
-        index += 1
-        var members: [String: PBXJSONValue] = [:]
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            return .object(members)
-        }
-        while true {
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key") }
-            let keyOffset = index
-            let key = try parseString()
-            guard members[key] == nil else {
-                throw PBXJSONSyntaxError(offset: keyOffset, message: "duplicate key \"\(key)\"")
-            }
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
-            index += 1
-            skipWhitespace()
-            members[key] = try parseValue()
-            skipWhitespace()
-            guard index < bytes.count else { throw error("expected ',' or '}'") }
-            if bytes[index] == UInt8(ascii: "}") {
-                index += 1
-                return .object(members)
-            }
-            guard bytes[index] == UInt8(ascii: ",") else { throw error("expected ',' or '}'") }
-            index += 1
-        }
-    }
-
-    private mutating func parseArray() throws(PBXJSONSyntaxError) -> PBXJSONValue {
-        try enter()
-        defer { depth -= 1 }
-        index += 1
-        var elements: [PBXJSONValue] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            return .array(elements)
-        }
-        while true {
-            skipWhitespace()
-            elements.append(try parseValue())
-            skipWhitespace()
-            guard index < bytes.count else { throw error("expected ',' or ']'") }
-            if bytes[index] == UInt8(ascii: "]") {
-                index += 1
-                return .array(elements)
-            }
-            guard bytes[index] == UInt8(ascii: ",") else { throw error("expected ',' or ']'") }
-            index += 1
-        }
-    }
-
-    private mutating func parseNumber() throws(PBXJSONSyntaxError) -> PBXJSONValue {
-        let start = index
-        if bytes[index] == UInt8(ascii: "-") { index += 1 }
-        guard index < bytes.count, isDigit(bytes[index]) else { throw error("expected a digit") }
-        if bytes[index] == UInt8(ascii: "0") {
-            index += 1
-            if index < bytes.count, isDigit(bytes[index]) { throw error("leading zero in a number") }
-        } else {
-            skipDigits()
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-            index += 1
-            guard index < bytes.count, isDigit(bytes[index]) else { throw error("expected a digit after '.'") }
-            skipDigits()
-        }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
-            index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
-                index += 1
-            }
-            guard index < bytes.count, isDigit(bytes[index]) else { throw error("expected a digit in the exponent") }
-            skipDigits()
-        }
-        return .number(String(decoding: bytes[start..<index], as: UTF8.self))
-    }
-
-    private func isDigit(_ byte: UInt8) -> Bool {
-        byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
-    }
-
-    private mutating func skipDigits() {
-        while index < bytes.count, isDigit(bytes[index]) { index += 1 }
-    }
-
-    private mutating func parseString() throws(PBXJSONSyntaxError) -> String {
-        index += 1
-        var utf8: [UInt8] = []
-        while true {
-            guard index < bytes.count else { throw error("unterminated string") }
-            let byte = bytes[index]
-            switch byte {
-            case UInt8(ascii: "\""):
-                index += 1
-                return String(decoding: utf8, as: UTF8.self)
-            case UInt8(ascii: "\\"):
-                index += 1
-                try parseEscape(into: &utf8)
-            case 0x00..<0x20:
-                throw error("unescaped control character in a string")
-            default:
-                utf8.append(byte)
-                index += 1
-            }
-        }
-    }
-
-    private mutating func parseEscape(into utf8: inout [UInt8]) throws(PBXJSONSyntaxError) {
-        guard index < bytes.count else { throw error("unterminated string") }
-        let escaped = bytes[index]
-        index += 1
-        switch escaped {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(escaped)
-        case UInt8(ascii: "b"): utf8.append(0x08)
-        case UInt8(ascii: "f"): utf8.append(0x0C)
-        case UInt8(ascii: "n"): utf8.append(0x0A)
-        case UInt8(ascii: "r"): utf8.append(0x0D)
-        case UInt8(ascii: "t"): utf8.append(0x09)
-        case UInt8(ascii: "u"):
-            var code = try parseHex4()
-            if (0xD800...0xDBFF).contains(code) {
-                // A high surrogate must be followed by an escaped low surrogate.
-                guard bytes.count - index >= 2, bytes[index] == UInt8(ascii: "\\"),
-                    bytes[index + 1] == UInt8(ascii: "u")
-                else { throw error("unpaired surrogate in \\u escape") }
-                index += 2
-                let low = try parseHex4()
-                guard (0xDC00...0xDFFF).contains(low) else { throw error("unpaired surrogate in \\u escape") }
-                code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-            } else if (0xDC00...0xDFFF).contains(code) {
-                throw error("unpaired surrogate in \\u escape")
-            }
-            guard let scalar = Unicode.Scalar(code) else { throw error("invalid \\u escape") }
-            utf8.append(contentsOf: String(scalar).utf8)
-        default:
-            throw error("invalid escape '\\\(Character(Unicode.Scalar(escaped)))'")
-        }
-    }
-
-    private mutating func parseHex4() throws(PBXJSONSyntaxError) -> UInt32 {
-        guard bytes.count - index >= 4 else { throw error("expected 4 hex digits after \\u") }
-        var value: UInt32 = 0
-        for _ in 0..<4 {
-            guard let digit = hexValue(bytes[index]) else { throw error("expected 4 hex digits after \\u") }
-            value = value << 4 | digit
-            index += 1
-        }
-        return value
-    }
-
-    private func hexValue(_ byte: UInt8) -> UInt32? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return UInt32(byte - UInt8(ascii: "0"))
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return UInt32(byte - UInt8(ascii: "a") + 10)
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return UInt32(byte - UInt8(ascii: "A") + 10)
-        default: return nil
-        }
+        self.init(offset: offset, message: message)
     }
 }
