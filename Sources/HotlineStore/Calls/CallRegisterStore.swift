@@ -41,21 +41,6 @@ public enum CallRegisterStore {
         }
     }
 
-    /// Concurrent ingest transactions (several workers, several daemons) can deadlock on the same new event ids;
-    /// PostgreSQL then aborts one, which simply runs again.
-    private static func retryingConflicts<T>(_ body: () throws -> T) throws -> T {
-        var attempt = 0
-        while true {
-            do {
-                return try body()
-            } catch let error as PostgresError
-                where (error.code == .deadlockDetected || error.code == .serializationFailure) && attempt < 5
-            {
-                attempt += 1
-            }
-        }
-    }
-
     private static func isDataError(_ error: PostgresError) -> Bool {
         guard let state = error.sqlState else { return false }
         return state.hasPrefix("22") || state.hasPrefix("23")

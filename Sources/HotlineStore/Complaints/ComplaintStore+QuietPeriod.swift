@@ -17,8 +17,9 @@ extension ComplaintStore {
     /// Closes, as the daemon (``ActingStaff/daemon``), the resolved and replied cases whose quiet period ended by
     /// `now`, and returns their ids.
     ///
-    /// The cases are claimed with `FOR UPDATE SKIP LOCKED`, so two daemons on one database never close the same case
-    /// twice, and a case someone is acting on at this moment waits for the next pass, when its state is read again.
+    /// The cases are claimed with `FOR NO KEY UPDATE SKIP LOCKED` (see ``lockSnapshot``), so two daemons on one
+    /// database never close the same case twice, and a case someone is acting on at this moment waits for the next
+    /// pass, when its state is read again.
     /// The close itself goes through the workflow and the same writing as every other action: a signed, chained hop.
     public static func closeQuietCases(
         at now: Date,
@@ -34,7 +35,7 @@ extension ComplaintStore {
                 WHERE state IN ('resolved', 'replied') AND quiet_until <= $1
                 ORDER BY quiet_until
                 LIMIT $2
-                FOR UPDATE SKIP LOCKED
+                FOR NO KEY UPDATE SKIP LOCKED
                 """,
                 [now, limit]
             )
@@ -67,7 +68,7 @@ extension ComplaintStore {
             FROM hotline.complaints c
             WHERE c.state IN ('resolved', 'replied') AND c.quiet_until IS NULL
             LIMIT $1
-            FOR UPDATE OF c SKIP LOCKED
+            FOR NO KEY UPDATE OF c SKIP LOCKED
             """,
             [limit]
         )

@@ -154,6 +154,19 @@ public enum ComplaintStore {
         context: ComplaintContext,
         on connection: PGConnection
     ) throws {
+        try retryingConflicts {
+            try actOnce(action, on: id, by: actor, at: now, context: context, on: connection)
+        }
+    }
+
+    private static func actOnce(
+        _ action: ComplaintAction,
+        on id: String,
+        by actor: ActingStaff,
+        at now: Date,
+        context: ComplaintContext,
+        on connection: PGConnection
+    ) throws {
         try connection.transaction { connection in
             guard let (snapshot, receivedAt) = try lockSnapshot(id, on: connection) else {
                 throw ComplaintStoreError.complaintNotFound(id)
@@ -176,6 +189,10 @@ public enum ComplaintStore {
         }
     }
 
+    /// Reads and locks the complaint for one transition. FOR NO KEY UPDATE, not FOR UPDATE: it still makes two
+    /// people acting on one complaint take turns, but lets the deadline scheduler insert escalations that refer to
+    /// the complaint meanwhile (their foreign-key check takes FOR KEY SHARE), which FOR UPDATE would block while the
+    /// scheduler holds the deadlines this transition wants — a deadlock.
     static func lockSnapshot(_ id: String, on connection: PGConnection) throws
         -> (ComplaintSnapshot, Date)?
     {
@@ -186,7 +203,7 @@ public enum ComplaintStore {
                 SELECT id, state, urgent, first_responder, first_responder_dept, responsible, receiving_dept,
                     handler, \(ComplaintQueries.effectiveLevelSQL) AS escalation_level,
                     satisfaction IS NOT NULL AS satisfied, redo_count, transfer_count, return_count, received_at
-                FROM hotline.complaints c WHERE id = $1::bigint FOR UPDATE
+                FROM hotline.complaints c WHERE id = $1::bigint FOR NO KEY UPDATE
                 """,
                 [id]
             ).first
