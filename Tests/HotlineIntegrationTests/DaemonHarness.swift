@@ -63,6 +63,20 @@ final class DaemonHarness {
     }
 
     /// Runs `hotlinectl … --json` and parses what it printed.
+    /// Polls `complaint show ID` until `condition` holds and returns the last answer (the scheduler acts within a
+    /// second of the clock moving).
+    func complaintShown(_ id: String, timeout: TimeInterval = 5, until condition: (JSONValue) -> Bool) throws
+        -> JSONValue
+    {
+        var shown = try ctlJSON(["complaint", "show", id])
+        try TestEnvironment.waitUntil(timeout: timeout) {
+            if condition(shown) { return true }
+            shown = try ctlJSON(["complaint", "show", id])
+            return condition(shown)
+        }
+        return shown
+    }
+
     func ctlJSON(_ arguments: [String], socket: String? = nil) throws -> JSONValue {
         let result = try ctl(arguments + ["--json"], socket: socket)
         #expect(result.status == 0, "hotlinectl \(arguments) failed: \(result.stderr)")

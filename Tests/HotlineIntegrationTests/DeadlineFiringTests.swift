@@ -30,22 +30,6 @@ struct DeadlineFiringTests {
         )
     }
 
-    /// Polls `complaint show` until `condition` holds (the scheduler acts within a second of the clock moving).
-    private func eventually(
-        _ daemon: DaemonHarness,
-        _ id: String,
-        timeout: TimeInterval = 5,
-        _ condition: (JSONValue) -> Bool
-    ) throws -> JSONValue {
-        let deadline = Date().addingTimeInterval(timeout)
-        var shown = try daemon.ctlJSON(["complaint", "show", id])
-        while !condition(shown) && Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.1)
-            shown = try daemon.ctlJSON(["complaint", "show", id])
-        }
-        return shown
-    }
-
     private func deadline(_ complaint: JSONValue, _ kind: String) -> JSONValue? {
         complaint["deadlines"]?.arrayValue?.first { $0["kind"] == .string(kind) }
     }
@@ -74,7 +58,7 @@ struct DeadlineFiringTests {
         Thread.sleep(forTimeInterval: 0.3)
         #expect(deadline(try daemon.ctlJSON(["complaint", "show", id]), "transfer")?["state"] == .string("pending"))
         _ = try daemon.ctlJSON(["clock", "advance", "2m"])
-        let shown = try eventually(daemon, id) { self.deadline($0, "transfer")?["state"] == .string("breached") }
+        let shown = try daemon.complaintShown(id) { self.deadline($0, "transfer")?["state"] == .string("breached") }
         #expect(deadline(shown, "transfer")?["state"] == .string("breached"))
         #expect(deadline(shown, "transfer")?["breached_at"] == .string("2026-11-30T10:01:00+08:00"))
         #expect(shown["escalation_level"] == .string("qa"))
@@ -115,10 +99,10 @@ struct DeadlineFiringTests {
         _ = try daemon.ctlJSON(["complaint", "accept", late, "--as", "wangwu"])
         // Past the reply deadline (18:00), then past both ladder rungs (Tue 18:00, Wed 18:00).
         _ = try daemon.ctlJSON(["clock", "set", "2026-11-30T18:01:00+08:00"])
-        var shown = try eventually(daemon, late) { $0["escalation_level"] == .string("qa") }
+        var shown = try daemon.complaintShown(late) { $0["escalation_level"] == .string("qa") }
         #expect(deadline(shown, "reply")?["state"] == .string("breached"))
         _ = try daemon.ctlJSON(["clock", "set", "2026-12-02T18:01:00+08:00"])
-        shown = try eventually(daemon, late) { $0["escalation_level"] == .string("gm") }
+        shown = try daemon.complaintShown(late) { $0["escalation_level"] == .string("gm") }
         #expect(shown["escalation_level"] == .string("gm"))
         #expect(deadline(shown, "reply_vp")?["state"] == .string("breached"))
         #expect(deadline(shown, "reply_gm")?["due_at"] == .string("2026-12-02T18:00:00+08:00"))
@@ -137,7 +121,7 @@ struct DeadlineFiringTests {
         #expect(first.stop() == 0)
         let second = try manualDaemon(database, start: "2026-11-30T13:00:00+08:00")
         for id in ids {
-            let shown = try eventually(second, id) { self.deadline($0, "transfer")?["state"] == .string("breached") }
+            let shown = try second.complaintShown(id) { self.deadline($0, "transfer")?["state"] == .string("breached") }
             #expect(deadline(shown, "transfer")?["state"] == .string("breached"))
         }
         #expect(second.stop() == 0)
@@ -179,14 +163,13 @@ struct DeadlineFiringTests {
         )
         _ = try one.ctlJSON(["clock", "set", "2026-11-30T10:30:00+08:00"])
         _ = try two.ctlJSON(["clock", "set", "2026-11-30T10:30:00+08:00"])
-        let until = Date().addingTimeInterval(15)
         var pending = 400
-        while pending > 0 && Date() < until {
-            Thread.sleep(forTimeInterval: 0.2)
+        try TestEnvironment.waitUntil(timeout: 15) {
             pending =
                 try connection.query(
                     "SELECT count(*) AS n FROM hotline.deadlines WHERE state = 'pending'"
                 ).first?.decode("n", as: Int.self) ?? -1
+            return pending == 0
         }
         #expect(pending == 0)
         let counts = try connection.query(
@@ -221,7 +204,7 @@ struct DeadlineFiringTests {
         _ = try daemon.ctlJSON(["clock", "advance", "50m"])
         Thread.sleep(forTimeInterval: 0.5)
         _ = try daemon.ctlJSON(["clock", "advance", "15m"])
-        _ = try eventually(daemon, id) { self.deadline($0, "transfer")?["state"] == .string("breached") }
+        _ = try daemon.complaintShown(id) { self.deadline($0, "transfer")?["state"] == .string("breached") }
         let until = Date().addingTimeInterval(5)
         var lines: [String] = []
         while lines.count < 2 && Date() < until {

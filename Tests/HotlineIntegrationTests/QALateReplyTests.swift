@@ -27,10 +27,6 @@ extension QAReportTests {
         func act(_ login: String, _ arguments: [String]) throws -> JSONValue {
             try daemon.ctlJSON(["complaint"] + arguments + ["--as", login])
         }
-        func waitFor(_ check: () throws -> Bool) throws {
-            let until = Date().addingTimeInterval(5)
-            while try !check() && Date() < until { Thread.sleep(forTimeInterval: 0.1) }
-        }
         func replyDeadlines(_ id: String) throws -> [String] {
             try act("zhaoliu", ["show", id])["deadlines"]?.arrayValue?
                 .filter { $0["kind"] == .string("reply") }
@@ -42,7 +38,7 @@ extension QAReportTests {
         _ = try act("wangwu", ["accept", id])
         // The reply day passes: the reply deadline is breached, then the reply comes late.
         _ = try daemon.ctlJSON(["clock", "set", "2026-11-03T11:00:00+08:00"])
-        try waitFor { try replyDeadlines(id) == ["breached"] }
+        try TestEnvironment.waitUntil { try replyDeadlines(id) == ["breached"] }
         #expect(try replyDeadlines(id) == ["breached"])
         _ = try act("wangwu", ["reply", id, "--result", "已更换阀门"])
         // The caller's feedback an hour later is low: a redo with a new reply deadline (R16), answered well

@@ -197,15 +197,11 @@ struct QAReportTests {
         // C4: the transfer hour passes; then the reply day and the whole ladder; then a late reply.
         let c4 = try file("燃气表")
         _ = try daemon.ctlJSON(["clock", "advance", "61m"])
-        func waitFor(_ check: () throws -> Bool) throws {
-            let until = Date().addingTimeInterval(5)
-            while try !check() && Date() < until { Thread.sleep(forTimeInterval: 0.1) }
-        }
-        try waitFor { try act("zhaoliu", ["show", c4])["escalation_level"] == .string("qa") }
+        try TestEnvironment.waitUntil { try act("zhaoliu", ["show", c4])["escalation_level"] == .string("qa") }
         _ = try act("zhangsan", ["transfer", c4, "--to", "INST", "--reason", "燃气"])
         _ = try act("wangwu", ["accept", c4])
         _ = try daemon.ctlJSON(["clock", "set", "2026-11-05T10:02:00+08:00"])
-        try waitFor { try act("zhaoliu", ["show", c4])["escalation_level"] == .string("gm") }
+        try TestEnvironment.waitUntil { try act("zhaoliu", ["show", c4])["escalation_level"] == .string("gm") }
         _ = try act("wangwu", ["reply", c4, "--result", "已处理"])
     }
 }

@@ -26,19 +26,6 @@ struct QuietPeriodTests {
         try daemon.ctlJSON(["complaint"] + arguments + ["--as", login])
     }
 
-    /// Polls `complaint show` until `condition` holds (the scheduler acts within a second of the clock moving).
-    private func eventually(_ daemon: DaemonHarness, _ id: String, _ condition: (JSONValue) -> Bool) throws
-        -> JSONValue
-    {
-        let until = Date().addingTimeInterval(5)
-        var shown = try daemon.ctlJSON(["complaint", "show", id])
-        while !condition(shown) && Date() < until {
-            Thread.sleep(forTimeInterval: 0.1)
-            shown = try daemon.ctlJSON(["complaint", "show", id])
-        }
-        return shown
-    }
-
     @Test("a replied case closes when the default 3 working days have passed, not before; hotlined signs the hop")
     func repliedCaseCloses() throws {
         let database = try TestEnvironment.makeDatabase()
@@ -56,7 +43,7 @@ struct QuietPeriodTests {
         Thread.sleep(forTimeInterval: 1.5)
         #expect(try daemon.ctlJSON(["complaint", "show", id])["state"] == .string("replied"))
         _ = try daemon.ctlJSON(["clock", "advance", "2m"])
-        let closed = try eventually(daemon, id) { $0["state"] == .string("closed") }
+        let closed = try daemon.complaintShown(id) { $0["state"] == .string("closed") }
         #expect(closed["state"] == .string("closed"))
         let last = closed["hops"]?.arrayValue?.last
         #expect(last?["action"] == .string("closed"))
@@ -96,7 +83,7 @@ struct QuietPeriodTests {
         Thread.sleep(forTimeInterval: 1.5)
         #expect(try daemon.ctlJSON(["complaint", "show", id])["state"] == .string("resolved"))
         _ = try daemon.ctlJSON(["clock", "advance", "2m"])
-        let closed = try eventually(daemon, id) { $0["state"] == .string("closed") }
+        let closed = try daemon.complaintShown(id) { $0["state"] == .string("closed") }
         #expect(closed["state"] == .string("closed"))
         #expect(closed["hops"]?.arrayValue?.last?["by"] == .string("hotlined"))
         #expect(try daemon.ctlJSON(["audit", "verify", id])["ok"] == .bool(true))
@@ -124,14 +111,13 @@ struct QuietPeriodTests {
         )
         _ = try one.ctlJSON(["clock", "set", "2026-12-10T10:30:00+08:00"])
         _ = try two.ctlJSON(["clock", "set", "2026-12-10T10:30:00+08:00"])
-        let until = Date().addingTimeInterval(15)
         var waiting = 320
-        while waiting > 0 && Date() < until {
-            Thread.sleep(forTimeInterval: 0.2)
+        try TestEnvironment.waitUntil(timeout: 15) {
             waiting =
                 try connection.query(
                     "SELECT count(*) AS n FROM hotline.complaints WHERE state = 'resolved'"
                 ).first?.decode("n", as: Int.self) ?? -1
+            return waiting == 0
         }
         #expect(waiting == 0)
         let counts = try connection.query(

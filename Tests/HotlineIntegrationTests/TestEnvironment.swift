@@ -9,6 +9,12 @@ import Testing
 /// `make test` (scripts/with-temp-postgres.sh) starts a throwaway cluster and sets HOTLINE_TEST_DATABASE. Without it
 /// these tests fail — they never skip, so a run that did not reach a real database cannot pass.
 enum TestEnvironment {
+    /// Polls `done` until it holds or `timeout` passes; the caller then asserts on the state it waited for.
+    static func waitUntil(timeout: TimeInterval = 5, _ done: () throws -> Bool) rethrows {
+        let until = Date().addingTimeInterval(timeout)
+        while try !done() && Date() < until { Thread.sleep(forTimeInterval: 0.1) }
+    }
+
     static var conninfo: String {
         get throws {
             guard let value = ProcessInfo.processInfo.environment["HOTLINE_TEST_DATABASE"], !value.isEmpty else {

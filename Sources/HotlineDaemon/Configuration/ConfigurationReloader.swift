@@ -14,7 +14,6 @@ public final class ConfigurationReloader: Sendable {
     private let load: Loader
     private let rules: RuleBook
     private let logger: Logger
-    private let reloads = Atomic<Int>(0)
 
     public init(running: Configuration, load: @escaping Loader, rules: RuleBook, logger: Logger) {
         self.running = Mutex(running)
@@ -23,23 +22,17 @@ public final class ConfigurationReloader: Sendable {
         self.logger = logger
     }
 
-    public var configuration: Configuration { running.withLock { $0 } }
-
-    /// Successful reloads since start.
-    public var reloadCount: Int { reloads.load(ordering: .relaxed) }
-
     /// One reload, reported to systemd as RELOADING=1 … READY=1 whatever its outcome (the daemon keeps serving).
     @discardableResult
     public func reload() -> Bool {
         Systemd.reloading()
-        let current = configuration
+        let current = running.withLock { $0 }
         do {
             let fresh = try load()
             let next = current.reloaded(with: fresh)
             let newRules = try next.complaintRules()
             rules.replace(newRules, notification: next.notification)
             running.withLock { $0 = next }
-            reloads.add(1, ordering: .relaxed)
             let restartOnly = current.restartOnlyChanges(in: fresh)
             if !restartOnly.isEmpty {
                 logger.warning(

@@ -27,7 +27,18 @@ extension ComplaintStore {
         context: ComplaintContext,
         on connection: PGConnection
     ) throws -> [String] {
-        try connection.transaction { connection in
+        // The scheduler asks every pass, and nearly always nothing is due: one index probe then, not a transaction.
+        let work = try connection.query(
+            """
+            SELECT EXISTS (
+                SELECT 1 FROM hotline.complaints
+                WHERE state IN ('resolved', 'replied') AND (quiet_until IS NULL OR quiet_until <= $1)
+            ) AS due
+            """,
+            [now]
+        ).first
+        guard try work?.decode("due", as: Bool.self) == true else { return [] }
+        return try connection.transaction { connection in
             try startWaiting(limit: limit, context: context, on: connection)
             let due = try connection.query(
                 """
