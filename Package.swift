@@ -157,7 +157,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HotlineDaemonTests",
-            dependencies: ["HotlineDaemon", "HotlineStore"],
+            dependencies: ["HotlineCore", "HotlineDaemon", "HotlineStore"],
             swiftSettings: strictSettings
         ),
         // Real PostgreSQL, real daemon processes, real sockets.

@@ -38,7 +38,11 @@ public enum Daemon {
     ) async throws {
         // Trapped first: a SIGHUP during start-up must not end the daemon (its default action).
         let hangups = await UnixSignalsSequence(trapping: .sighup)
-        let rules = RuleBook(try configuration.complaintRules(), notification: configuration.notification)
+        let rules = RuleBook(
+            try configuration.complaintRules(),
+            notification: configuration.notification,
+            warnFrom: configuration.warnFrom
+        )
         let reloader = ConfigurationReloader(running: configuration, load: reload, rules: rules, logger: logger)
         let database = try DatabaseEndpoint(configuration: configuration, logger: logger)
         defer { database.stopEmbedded() }
@@ -47,7 +51,6 @@ public enum Daemon {
         do {
             let applied = try await control.withConnection { connection in try schema.ensure(connection) }
             if !applied.isEmpty { logger.info("migrations applied", metadata: ["versions": "\(applied)"]) }
-            rules.apply(try await control.withConnection { connection in try CalendarStore.load(on: connection) })
         } catch let error as PostgresError where error.isConnectionLoss {
             // An external database that is down must not keep calls from being registered: start degraded, spool
             // PBX events, and migrate once the database answers.
@@ -59,6 +62,8 @@ public enum Daemon {
         case .system: clock = SystemClock()
         case .manual: clock = ManualClock(start: configuration.clockStart ?? Date())
         }
+        let calendarWatch = CalendarWatch(rules: rules, clock: clock, database: control, logger: logger)
+        await calendarWatch.refreshImports()
         let inherited = Systemd.listenedSockets()
         let pbxListener = try listener(
             named: "pbx",
@@ -111,6 +116,7 @@ public enum Daemon {
             pbx: pbx,
             ingestor: ingestor,
             scheduler: scheduler,
+            calendarWatch: calendarWatch,
             reloader: reloader,
             hangups: hangups,
             logger: logger,
@@ -158,6 +164,7 @@ struct DaemonService: Service {
     let pbx: PBXServer
     let ingestor: EventIngestor
     let scheduler: DeadlineScheduler
+    let calendarWatch: CalendarWatch
     let reloader: ConfigurationReloader
     let hangups: UnixSignalsSequence
     let logger: Logger
@@ -169,8 +176,9 @@ struct DaemonService: Service {
         scheduler.start()
         pbx.start()
         control.start()
-        Systemd.ready(status: "serving")
+        Systemd.ready(status: "serving" + calendarWatch.statusSuffix)
         logger.info("hotlined ready", metadata: ["version": "\(HotlineVersion.current)"])
+        calendarWatch.logWarnings()
         let watchdog = Task {
             guard let interval = Systemd.watchdogInterval else { return }
             while !Task.isCancelled {
@@ -186,13 +194,18 @@ struct DaemonService: Service {
         }
         let statusReporter = Task {
             var previous = ingestor.storedCount
+            var round = 0
             while !Task.isCancelled {
                 try await Task.sleep(for: .seconds(5))
+                round += 1
+                // Every 30 s: holiday schedules another daemon imported.
+                if round % 6 == 0, await calendarWatch.refreshImports() { scheduler.wake() }
+                calendarWatch.logWarnings()
                 let stored = ingestor.storedCount
                 Systemd.status(
                     "\(ingestor.isDatabaseReachable ? "serving" : "degraded: database unreachable"); "
                         + "\(pbx.connectionCount) PBX connections; \((stored - previous) / 5) events/s; "
-                        + "spool \(ingestor.spoolDepth)"
+                        + "spool \(ingestor.spoolDepth)" + calendarWatch.statusSuffix
                 )
                 previous = stored
             }

@@ -133,6 +133,9 @@ extension Hotlined {
                 )
             } catch let error as ValidationError {
                 throw error
+            } catch let error as ConfigFileError {
+                logger.critical("bad configuration: \(error)")
+                throw ExitCode(78)  // EX_CONFIG, as for serving
             } catch {
                 logger.critical("migrate failed: \(error)")
                 throw ExitCode.failure

@@ -13,6 +13,27 @@ struct CalendarFileParserTests {
         }
     }
 
+    /// Shipping a later year's official schedule is a data file `calendars/cn-YYYY.txt`: this checks that each
+    /// shipped file names every statutory holiday of its year (so the year counts as official, its provisional
+    /// days give way) and that the shipped calendar is official through the last of them.
+    @Test func everyShippedScheduleMakesItsYearOfficial() throws {
+        var years: [Int] = []
+        for file in EmbeddedCalendars.files where file.name.hasPrefix("cn-") {
+            let year = try #require(Int(file.name.dropFirst(3).prefix(4)), "\(file.name)")
+            let overrides = try CalendarFileParser.parse(file.contents, fileName: file.name)
+            let holidays = Set(overrides.filter { $0.kind == .holiday }.map(\.date))
+            for day in StatutoryHoliday.days(in: year) {
+                #expect(holidays.contains(day.date), "\(file.name) lacks \(day.date) (\(day.holiday.name))")
+            }
+            #expect(WorkCalendar.chinaDefault.isOfficial(year: year), "\(file.name)")
+            years.append(year)
+        }
+        #expect(years.contains(2026))
+        #expect(
+            WorkCalendar.chinaDefault.officialThrough == LocalDate(year: try #require(years.max()), month: 12, day: 31)
+        )
+    }
+
     @Test func shippedChinaFileParses() throws {
         let file = try #require(EmbeddedCalendars.files.first { $0.name == "cn-2026.txt" }?.contents)
         let overrides = try CalendarFileParser.parseText(file, fileName: "cn-2026.txt")

@@ -1,4 +1,6 @@
 import Foundation
+import HotlineCore
+import HotlineStore
 import Testing
 
 @testable import HotlineDaemon
@@ -82,5 +84,29 @@ struct ConfigFileTests {
         var configuration = Configuration.defaults
         try configuration.load(file: path, required: true)
         #expect(configuration.timeZone == "Asia/Shanghai")
+        // The documented values are the defaults.
+        #expect(configuration.provisionalHolidays == Configuration.defaults.provisionalHolidays)
+        #expect(configuration.warnFrom == Configuration.defaults.warnFrom)
+        #expect(configuration.warnFrom.description == "12-01")
+    }
+
+    @Test("[calendar] provisional_holidays and warn_from: read, checked, and in the calendar in force")
+    func calendarKeys() throws {
+        var configuration = Configuration.defaults
+        try configuration.apply(
+            try ConfigFile.parse("[calendar]\nprovisional_holidays = false\nwarn_from = \"11-20\"\n", file: "t.toml"),
+            file: "t.toml"
+        )
+        #expect(configuration.warnFrom == MonthDay(month: 11, day: 20))
+        let calendar = try configuration.complaintRules().calendar
+        #expect(calendar.usesProvisionalHolidays == false)
+        #expect(calendar.dayInfo(on: LocalDate(year: 2027, month: 1, day: 1)!).isWorkingDay)
+        #expect(try Configuration.defaults.complaintRules().calendar.usesProvisionalHolidays)
+        for bad in ["warn_from = \"12-32\"", "warn_from = 1201", "provisional_holidays = \"yes\""] {
+            var other = Configuration.defaults
+            #expect(throws: ConfigFileError.self, "\(bad)") {
+                try other.apply(try ConfigFile.parse("[calendar]\n\(bad)\n", file: "t.toml"), file: "t.toml")
+            }
+        }
     }
 }

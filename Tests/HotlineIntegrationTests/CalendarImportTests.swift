@@ -25,7 +25,9 @@ struct CalendarImportTests {
                 $0["date"] == .string(date)
             }
         }
-        #expect(try day("2027-01-01", "2027-01")?["working"] == .bool(true))
+        // Before any 2027 schedule, 1 January is a provisional statutory holiday (SPEC §4).
+        #expect(try day("2027-01-01", "2027-01")?["working"] == .bool(false))
+        #expect(try day("2027-01-01", "2027-01")?["provisional"] == .bool(true))
         // The shipped 2026 schedule is there without any import.
         #expect(try day("2026-10-01", "2026-10")?["override"] == .string("holiday"))
         #expect(try day("2026-10-10", "2026-10")?["working"] == .bool(true))
@@ -39,6 +41,9 @@ struct CalendarImportTests {
         #expect(imported["holidays"] == .int(1))
         #expect(imported["workdays"] == .int(1))
         #expect(try day("2027-01-01", "2027-01")?["working"] == .bool(false))
+        // Not every statutory day of 2027 is in the file: it adds to the calendar, the provisional days stay.
+        #expect(try day("2027-01-01", "2027-01")?["provisional"] == .bool(false))
+        #expect(imported["partial_years"] == .array([.int(2027)]))
 
         // A reply allowance started on 12-31 17:00 skips the new holiday and the weekend.
         _ = try daemon.ctlJSON(["dept", "add", "SVC", "--name", "客服部"])

@@ -410,6 +410,16 @@ enum ComplaintText {
             for deadline in deadlines {
                 output += "\n  \(word(deadline["kind"]?.stringValue, language)): "
                 output += deadline["explanation"]?.stringValue ?? ""
+                // Due times a calendar import moved (SPEC §4), each with the old time and the reason.
+                for move in deadline["moves"]?.arrayValue ?? [] {
+                    let old = move["old_due_at"]?.stringValue ?? ""
+                    let new = move["new_due_at"]?.stringValue ?? ""
+                    let reason = move["reason"]?.stringValue ?? ""
+                    output +=
+                        zh
+                        ? "\n    到期时间已由 \(old) 调整为 \(new)(\(reason))"
+                        : "\n    Due time moved from \(old) to \(new) (\(reason))"
+                }
             }
         }
         var hops = TextTable(

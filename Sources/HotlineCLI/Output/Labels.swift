@@ -10,7 +10,7 @@ enum Labels {
     enum Key {
         case version, database, state, spoolDepth, pendingDeadlines, pbxConnections, clock, now
         case code, name, head, coordination, login, department, rank, roles, extensionNumber
-        case yes, no, ok, unreachable, departmentAdded, staffAdded
+        case yes, no, ok, unreachable, departmentAdded, staffAdded, calendarOfficialThrough, none
 
         var pair: (zh: String, en: String) {
             switch self {
@@ -37,6 +37,8 @@ enum Labels {
             case .unreachable: return ("无法连接", "unreachable")
             case .departmentAdded: return ("已添加部门", "Department added")
             case .staffAdded: return ("已添加工作人员", "Staff member added")
+            case .calendarOfficialThrough: return ("官方放假安排截至", "Official holidays through")
+            case .none: return ("无", "none")
             }
         }
     }

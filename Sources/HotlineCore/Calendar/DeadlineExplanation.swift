@@ -28,6 +28,18 @@ public struct DeadlineExplanation: Sendable, Equatable, Codable {
         }
     }
 
+    /// A day of the span whose status is provisional: a statutory holiday or day off in lieu computed for a year
+    /// no official schedule covers, so the due time may move when the schedule is imported.
+    public struct ProvisionalDay: Sendable, Hashable, Codable {
+        public var date: LocalDate
+        public var name: String
+
+        public init(date: LocalDate, name: String) {
+            self.date = date
+            self.name = name
+        }
+    }
+
     public var allowance: Allowance
     /// When the clock was started (the complaint's receipt, the transfer, …).
     public var start: Date
@@ -40,6 +52,8 @@ public struct DeadlineExplanation: Sendable, Equatable, Codable {
     public var skippedDays: [SkippedDay]
     /// Make-up working days counted, in date order.
     public var makeUpDays: [MakeUpDay]
+    /// Provisional days between start and due time, in date order (SPEC §4).
+    public var provisionalDays: [ProvisionalDay]
 
     /// The explanation of a business-time deadline.
     public init(
@@ -49,7 +63,8 @@ public struct DeadlineExplanation: Sendable, Equatable, Codable {
         effectiveStart: Date?,
         businessMinutes: Int,
         skippedDays: [SkippedDay],
-        makeUpDays: [MakeUpDay]
+        makeUpDays: [MakeUpDay],
+        provisionalDays: [ProvisionalDay] = []
     ) {
         self.allowance = allowance
         self.start = start
@@ -58,6 +73,7 @@ public struct DeadlineExplanation: Sendable, Equatable, Codable {
         self.businessMinutes = businessMinutes
         self.skippedDays = skippedDays
         self.makeUpDays = makeUpDays
+        self.provisionalDays = provisionalDays
     }
 
     /// The explanation of a wall-clock deadline: just the duration.
@@ -69,6 +85,24 @@ public struct DeadlineExplanation: Sendable, Equatable, Codable {
         businessMinutes = nil
         skippedDays = []
         makeUpDays = []
+        provisionalDays = []
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case allowance, start, dueAt, effectiveStart, businessMinutes, skippedDays, makeUpDays, provisionalDays
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        allowance = try container.decode(Allowance.self, forKey: .allowance)
+        start = try container.decode(Date.self, forKey: .start)
+        dueAt = try container.decode(Date.self, forKey: .dueAt)
+        effectiveStart = try container.decodeIfPresent(Date.self, forKey: .effectiveStart)
+        businessMinutes = try container.decodeIfPresent(Int.self, forKey: .businessMinutes)
+        skippedDays = try container.decode([SkippedDay].self, forKey: .skippedDays)
+        makeUpDays = try container.decode([MakeUpDay].self, forKey: .makeUpDays)
+        // Explanations stored before provisional days existed have none.
+        provisionalDays = try container.decodeIfPresent([ProvisionalDay].self, forKey: .provisionalDays) ?? []
     }
 
     /// True when the allowance ran on the wall clock.
@@ -98,6 +132,13 @@ public struct DeadlineExplanation: Sendable, Equatable, Codable {
                 let noun = makeUpDays.count == 1 ? "make-up working day" : "make-up working days"
                 lines.append("Counted \(noun): \(days.joined(separator: "; ")).")
             }
+            if !provisionalDays.isEmpty {
+                let days = provisionalDays.map { "\(clock.date($0.date)) (\($0.name))" }
+                lines.append(
+                    "Provisional: \(days.joined(separator: "; ")) computed from the statutory holiday rules, as no "
+                        + "official schedule for \(provisionalYears) is imported; the due time may move when it is."
+                )
+            }
         case .zh:
             lines.append("\(amount),自 \(clock.instant(start)) 起算,于 \(clock.instant(dueAt)) 到期。")
             if let effectiveStart {
@@ -110,8 +151,20 @@ public struct DeadlineExplanation: Sendable, Equatable, Codable {
                 let days = makeUpDays.map { "\(clock.date($0.date))(\($0.name.isEmpty ? "调休上班" : $0.name))" }
                 lines.append("计入调休上班日:\(days.joined(separator: ";"))。")
             }
+            if !provisionalDays.isEmpty {
+                let days = provisionalDays.map { "\(clock.date($0.date))(\($0.name))" }
+                lines.append(
+                    "暂定:\(days.joined(separator: ";"))系按法定节假日规则推算,\(provisionalYears) 年官方放假安排尚未导入;"
+                        + "导入后到期时间可能调整。"
+                )
+            }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The years of the provisional days: `2027`, or `2027, 2028`.
+    private var provisionalYears: String {
+        Array(Set(provisionalDays.map(\.date.year))).sorted().map(String.init).joined(separator: ", ")
     }
 
     /// `1 working day = 480 business minutes`, `30 business minutes`, `1 hour (wall clock, …)`.

@@ -17,12 +17,16 @@ extension WorkCalendar {
         let dueAt = try adding(businessMinutes: minutes, to: start)
         var skipped: [DeadlineExplanation.SkippedDay] = []
         var makeUpDays: [DeadlineExplanation.MakeUpDay] = []
+        var provisionalDays: [DeadlineExplanation.ProvisionalDay] = []
         var date = localDate(of: start)
         let last = localDate(of: dueAt)
         while date <= last {
+            if let override = override(on: date), override.provisional {
+                provisionalDays.append(DeadlineExplanation.ProvisionalDay(date: date, name: override.name))
+            }
             if let reason = nonWorkingReason(on: date) {
                 skipped.append(DeadlineExplanation.SkippedDay(date: date, reason: reason))
-            } else if let override = overrides[date], override.kind == .workday,
+            } else if let override = override(on: date), override.kind == .workday,
                 openIntervals(on: date).contains(where: { $0.end > effectiveStart && $0.start < dueAt })
             {
                 makeUpDays.append(DeadlineExplanation.MakeUpDay(date: date, name: override.name))
@@ -36,7 +40,8 @@ extension WorkCalendar {
             effectiveStart: effectiveStart == start ? nil : effectiveStart,
             businessMinutes: minutes,
             skippedDays: skipped,
-            makeUpDays: makeUpDays
+            makeUpDays: makeUpDays,
+            provisionalDays: provisionalDays
         )
         return DeadlineComputation(dueAt: dueAt, explanation: explanation)
     }

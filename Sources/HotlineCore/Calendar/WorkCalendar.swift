@@ -13,8 +13,15 @@ public struct WorkCalendar: Sendable, Equatable {
     public let timeZone: TimeZone
     /// The weekly template of opening hours.
     public let hours: BusinessHours
-    /// Holidays and make-up working days by date; at most one per date.
+    /// Holidays and make-up working days by date from calendar files and imports; at most one per date.
     public private(set) var overrides: [LocalDate: CalendarOverride]
+    /// The years an official schedule covers: those in which every statutory day (``StatutoryHoliday``) is a
+    /// holiday of ``overrides``. The State Council's schedule always keeps them all, and a file of a few local
+    /// holidays keeps none, so this tells the two apart without asking the importer.
+    public private(set) var officialYears: Set<Int>
+    /// Whether a year without an official schedule gets the provisional statutory holidays (SPEC §4). On in the
+    /// shipped calendar; off for a calendar built from nothing but its own overrides.
+    public var usesProvisionalHolidays: Bool
     private let gregorian: Calendar
 
     /// How many days in a row without any business time the arithmetic crosses before it reports
@@ -29,11 +36,14 @@ public struct WorkCalendar: Sendable, Equatable {
     public init(
         timeZone: TimeZone = WorkCalendar.defaultTimeZone,
         hours: BusinessHours = .standard,
-        overrides: [CalendarOverride] = []
+        overrides: [CalendarOverride] = [],
+        provisionalHolidays: Bool = false
     ) {
         self.timeZone = timeZone
         self.hours = hours
         self.overrides = [:]
+        officialYears = []
+        usesProvisionalHolidays = provisionalHolidays
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         gregorian = calendar
@@ -44,25 +54,27 @@ public struct WorkCalendar: Sendable, Equatable {
     public init(
         timeZoneIdentifier: String,
         hours: BusinessHours = .standard,
-        overrides: [CalendarOverride] = []
+        overrides: [CalendarOverride] = [],
+        provisionalHolidays: Bool = false
     ) throws(CalendarConfigError) {
         guard let zone = TimeZone(identifier: timeZoneIdentifier) else {
             throw .unknownTimeZone(timeZoneIdentifier)
         }
-        self.init(timeZone: zone, hours: hours, overrides: overrides)
+        self.init(timeZone: zone, hours: hours, overrides: overrides, provisionalHolidays: provisionalHolidays)
     }
 
     // MARK: - The shipped default
 
-    /// The shipped default: Asia/Shanghai, the standard hours and the overrides of every calendar file built into
-    /// the binary (the official China schedule, `cn-2026.txt`, and any later years added beside it).
+    /// The shipped default: Asia/Shanghai, the standard hours, the overrides of every calendar file built into
+    /// the binary (the official China schedule, `cn-2026.txt`, and any later years added beside it), and
+    /// provisional statutory holidays for the years none of them covers.
     ///
     /// The embedded files are checked by the tests, so none can fail to parse in a build; if one ever did, it
     /// would be left out rather than stop the daemon (use ``embeddedOverrides()`` to see the error).
     public static var chinaDefault: WorkCalendar { cachedChinaDefault }
 
     private static let cachedChinaDefault: WorkCalendar = {
-        var calendar = WorkCalendar()
+        var calendar = WorkCalendar(provisionalHolidays: true)
         for file in EmbeddedCalendars.files.sorted(by: { $0.name < $1.name }) {
             if let overrides = try? CalendarFileParser.parse(file.contents, fileName: file.name) {
                 calendar.apply(overrides)
@@ -85,19 +97,53 @@ public struct WorkCalendar: Sendable, Equatable {
     /// Adds or replaces overrides; for a date given twice the later one wins, as with an imported file that
     /// corrects the shipped one.
     public mutating func apply(_ overrides: [CalendarOverride]) {
+        var years = Set<Int>()
         for override in overrides {
+            // A provisional day is never stored as an override: the calendar computes those itself.
+            guard !override.provisional else { continue }
             self.overrides[override.date] = override
+            years.insert(override.date.year)
+        }
+        updateOfficialYears(years)
+    }
+
+    /// Drops the override of a date, so the weekly template (or the provisional schedule) applies again.
+    public mutating func removeOverride(on date: LocalDate) {
+        overrides[date] = nil
+        updateOfficialYears([date.year])
+    }
+
+    private mutating func updateOfficialYears(_ years: Set<Int>) {
+        for year in years {
+            let covered = StatutoryHoliday.days(in: year).allSatisfy { overrides[$0.date]?.kind == .holiday }
+            if covered { officialYears.insert(year) } else { officialYears.remove(year) }
         }
     }
 
-    /// Drops the override of a date, so the weekly template applies again.
-    public mutating func removeOverride(on date: LocalDate) {
-        overrides[date] = nil
+    /// True when an official schedule covers the year.
+    public func isOfficial(year: Int) -> Bool { officialYears.contains(year) }
+
+    /// The last date of the last year an official schedule covers (`calendar_official_through` of `status`).
+    public var officialThrough: LocalDate? {
+        officialYears.max().flatMap { LocalDate(year: $0, month: 12, day: 31) }
     }
 
-    /// The overrides that fall in a month, by date.
+    /// The override in force on a date: an official one, else (in a year no official schedule covers) the
+    /// provisional statutory holiday or day off in lieu, else none.
+    public func override(on date: LocalDate) -> CalendarOverride? {
+        if let official = overrides[date] { return official }
+        guard usesProvisionalHolidays, !officialYears.contains(date.year) else { return nil }
+        return StatutoryHoliday.provisionalSchedule(for: date.year)[date]
+    }
+
+    /// True when the date's status comes from the provisional schedule.
+    public func isProvisional(_ date: LocalDate) -> Bool {
+        override(on: date)?.provisional == true
+    }
+
+    /// The overrides in force in a month (official and provisional), by date.
     public func overrides(in month: YearMonth) -> [CalendarOverride] {
-        overrides.values.filter { YearMonth($0.date) == month }.sorted { $0.date < $1.date }
+        month.dates.compactMap { override(on: $0) }
     }
 
     /// The overrides of a month given by number; empty for a month that does not exist.
@@ -114,7 +160,7 @@ public struct WorkCalendar: Sendable, Equatable {
     /// template, ``BusinessHours/makeUpDayPeriods``; on a day that has hours anyway it keeps them.
     public func periods(on date: LocalDate) -> [BusinessHours.Period] {
         let own = hours.periods(on: date.weekday)
-        switch overrides[date]?.kind {
+        switch override(on: date)?.kind {
         case .holiday: return []
         case .workday: return own.isEmpty ? hours.makeUpDayPeriods : own
         case nil: return own
@@ -124,10 +170,11 @@ public struct WorkCalendar: Sendable, Equatable {
     /// Why a date has no business time, or nil when it has some.
     public func nonWorkingReason(on date: LocalDate) -> NonWorkingReason? {
         guard periods(on: date).isEmpty else { return nil }
-        if let override = overrides[date], override.kind == .holiday {
+        let override = override(on: date)
+        if let override, override.kind == .holiday {
             return .holiday(name: override.name)
         }
-        if date.weekday.isWeekend && overrides[date]?.kind != .workday {
+        if date.weekday.isWeekend && override?.kind != .workday {
             return .weekend
         }
         return .closedDay
@@ -140,7 +187,7 @@ public struct WorkCalendar: Sendable, Equatable {
             date: date,
             weekday: date.weekday,
             isWorkingDay: !periods.isEmpty,
-            override: overrides[date],
+            override: override(on: date),
             periods: periods,
             businessMinutes: periods.reduce(0) { $0 + $1.minutes },
             nonWorkingReason: nonWorkingReason(on: date)

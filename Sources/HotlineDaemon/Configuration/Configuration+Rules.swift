@@ -4,7 +4,7 @@ import HotlineStore
 
 extension Configuration {
     /// The complaint rules in force: `[policy]` allowances and the work calendar of `[calendar]` (the shipped China
-    /// schedule plus the configured files). Checked at start, so a bad value stops the daemon with its key named.
+    /// schedule plus the configured files, and provisional statutory holidays for the years none of them covers). Checked at start, so a bad value stops the daemon with its key named.
     public func complaintRules() throws -> ComplaintContext {
         let file = configFile ?? "built-in defaults"
         func fail(_ key: String, _ reason: String) -> ConfigFileError {
@@ -53,7 +53,8 @@ extension Configuration {
         var calendar = WorkCalendar(
             timeZone: zone,
             hours: hours,
-            overrides: WorkCalendar.chinaDefault.overrides.map(\.value)
+            overrides: WorkCalendar.chinaDefault.overrides.map(\.value),
+            provisionalHolidays: provisionalHolidays
         )
         for path in calendarFiles {
             guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)

@@ -22,6 +22,10 @@ public struct Configuration: Sendable, Equatable {
     public var timeZone: String
     public var businessHours: String
     public var calendarFiles: [String]
+    /// `[calendar] provisional_holidays`: statutory holidays computed for years without an official schedule.
+    public var provisionalHolidays: Bool
+    /// `[calendar] warn_from`: from this day of the year, warn that next year's official schedule is missing.
+    public var warnFrom: MonthDay
     public var policy: [String: ConfigValue]
     public var clock: ClockMode
     public var clockStart: Date?
@@ -56,6 +60,8 @@ public struct Configuration: Sendable, Equatable {
             timeZone: "Asia/Shanghai",
             businessHours: "mon-fri 09:00-12:00,13:00-18:00",
             calendarFiles: [],
+            provisionalHolidays: true,
+            warnFrom: .defaultWarnFrom,
             policy: [:],
             clock: .system,
             clockStart: nil,
@@ -107,6 +113,15 @@ public struct Configuration: Sendable, Equatable {
             case "calendar.files":
                 guard case .strings(let files) = entry.value else { throw fail("must be an array of paths") }
                 calendarFiles = files
+            case "calendar.provisional_holidays":
+                guard case .boolean(let value) = entry.value else { throw fail("must be true or false") }
+                provisionalHolidays = value
+            case "calendar.warn_from":
+                let value = try string()
+                guard let day = MonthDay(string: value) else {
+                    throw fail("must be a day of the year as \"MM-DD\", such as \"12-01\"")
+                }
+                warnFrom = day
             default:
                 guard entry.section == "policy", Configuration.policyKeys.contains(entry.key) else {
                     throw fail("unknown key (see deploy/hotlined.toml for the documented keys)")

@@ -20,12 +20,15 @@ extension Configuration {
         return changed
     }
 
-    /// What a reload puts in force: `fresh`'s business hours, calendar files and `[policy]`, and this
+    /// What a reload puts in force: `fresh`'s business hours, calendar files, provisional holidays and warning
+    /// day, and `[policy]`; and this
     /// configuration's values for everything only a restart may change.
     public func reloaded(with fresh: Configuration) -> Configuration {
         var next = self
         next.businessHours = fresh.businessHours
         next.calendarFiles = fresh.calendarFiles
+        next.provisionalHolidays = fresh.provisionalHolidays
+        next.warnFrom = fresh.warnFrom
         next.policy = fresh.policy
         next.configFile = fresh.configFile
         return next

@@ -31,7 +31,7 @@ public final class ConfigurationReloader: Sendable {
             let fresh = try load()
             let next = current.reloaded(with: fresh)
             let newRules = try next.complaintRules()
-            rules.replace(newRules, notification: next.notification)
+            rules.replace(newRules, notification: next.notification, warnFrom: next.warnFrom)
             running.withLock { $0 = next }
             let restartOnly = current.restartOnlyChanges(in: fresh)
             if !restartOnly.isEmpty {

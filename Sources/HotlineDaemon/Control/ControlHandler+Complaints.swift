@@ -89,16 +89,65 @@ extension ControlHandler {
                     language: request.language
                 )
             }
-            try database.withConnectionBlocking { connection in
-                try CalendarStore.save(overrides, source: fileName, on: connection)
+            // The calendar before and after, from the database's overrides (another daemon may have imported since
+            // this one loaded them), so the recomputation sees exactly what this import changes.
+            let rules = complaintRules
+            let now = clock.now()
+            let moves = try database.withConnectionBlocking { connection in
+                try CalendarStore.importSchedule(
+                    overrides,
+                    source: fileName,
+                    by: caller.name,
+                    at: now,
+                    warningShare: rules.deadlines.warningShare,
+                    on: connection
+                ) { stored in
+                    (ruleBook.calendar(withImported: stored), ruleBook.calendar(withImported: stored + overrides))
+                }
             }
-            ruleBook.apply(overrides)
+            let stored = try database.withConnectionBlocking { connection in try CalendarStore.load(on: connection) }
+            ruleBook.setImported(stored)
             deadlinesChanged()
-            logger.info("calendar imported", metadata: ["file": "\(fileName)", "days": "\(overrides.count)"])
+            let calendar = complaintRules.calendar
+            let years = Set(overrides.map(\.date.year)).sorted()
+            logger.info(
+                "calendar imported",
+                metadata: [
+                    "file": "\(fileName)", "days": "\(overrides.count)", "deadlines_moved": "\(moves.count)",
+                    "official_years": "\(years.filter(calendar.isOfficial(year:)))",
+                ]
+            )
+            for move in moves {
+                logger.notice(
+                    "deadline moved by the calendar import",
+                    metadata: [
+                        "complaint_id": "\(move.complaintID)", "deadline": "\(move.kind)",
+                        "old_due_at": "\(TimeFormatting.rfc3339(move.oldDueAt, timeZone: timeZone))",
+                        "new_due_at": "\(TimeFormatting.rfc3339(move.newDueAt, timeZone: timeZone))",
+                        "file": "\(fileName)",
+                    ]
+                )
+            }
             return .object([
                 ("file", .string(fileName)),
                 ("holidays", .int(Int64(overrides.filter { $0.kind == .holiday }.count))),
                 ("workdays", .int(Int64(overrides.filter { $0.kind == .workday }.count))),
+                ("official_years", .array(years.filter(calendar.isOfficial(year:)).map { .int(Int64($0)) })),
+                ("partial_years", .array(years.filter { !calendar.isOfficial(year: $0) }.map { .int(Int64($0)) })),
+                ("calendar_official_through", calendar.officialThrough.map { .string($0.description) } ?? .null),
+                (
+                    "moved_deadlines",
+                    .array(
+                        moves.map { move in
+                            .object([
+                                ("complaint", .string(move.complaintID)),
+                                ("kind", .string(move.kind)),
+                                ("old_due_at", .string(TimeFormatting.rfc3339(move.oldDueAt, timeZone: timeZone))),
+                                ("new_due_at", .string(TimeFormatting.rfc3339(move.newDueAt, timeZone: timeZone))),
+                            ])
+                        }
+                    )
+                ),
             ])
         case "calendar.show":
             let monthText = try arguments.optionalString("month")
@@ -121,6 +170,8 @@ extension ControlHandler {
                 ("month", .string(month.description)),
                 ("time_zone", .string(calendar.timeZone.identifier)),
                 ("working_day_minutes", .int(Int64(calendar.standardWorkingDayMinutes))),
+                ("official", .bool(calendar.isOfficial(year: month.year))),
+                ("calendar_official_through", calendar.officialThrough.map { .string($0.description) } ?? .null),
                 (
                     "days",
                     .array(
@@ -132,6 +183,7 @@ extension ControlHandler {
                                 ("business_minutes", .int(Int64(day.businessMinutes))),
                                 ("override", day.override.map { .string($0.kind.rawValue) } ?? .null),
                                 ("name", day.override.map { .string($0.name) } ?? .null),
+                                ("provisional", .bool(day.override?.provisional == true)),
                             ])
                         }
                     )
@@ -434,6 +486,23 @@ extension ControlHandler {
                                 "explanation",
                                 .string(
                                     DeadlineExplanations.render(deadline.explanation, in: language, timeZone: timeZone)
+                                )
+                            ),
+                            ("provisional", .bool(DeadlineExplanations.isProvisional(deadline.explanation))),
+                            (
+                                "moves",
+                                .array(
+                                    deadline.moves.map { move in
+                                        .object([
+                                            ("at", time(move.at)),
+                                            ("old_due_at", time(move.oldDueAt)),
+                                            ("new_due_at", time(move.newDueAt)),
+                                            ("source", .string(move.source)),
+                                            ("changed_days", .array(move.changedDays.map { .string($0.description) })),
+                                            ("by", .string(move.by)),
+                                            ("reason", .string(move.reason(in: language))),
+                                        ])
+                                    }
                                 )
                             ),
                         ])

@@ -41,7 +41,7 @@ public final class ControlHandler: Sendable {
     public func handle(_ request: ControlRequest, peer: PeerCredentials) -> ControlResponse {
         do {
             // `status` answers even when the database is down: that is when people need it most.
-            if request.command == "status" { return .success(status().json) }
+            if request.command == "status" { return .success(status(language: request.language).json) }
             if !schema.isReady {
                 try database.withConnectionBlocking { connection in try schema.ensure(connection) }
             }
@@ -267,7 +267,7 @@ public final class ControlHandler: Sendable {
                 try manual.set(to: time)
             }
             deadlinesChanged()
-            return status().json
+            return status(language: request.language).json
         default:
             if let result = try dispatchComplaint(request, caller: caller) { return result }
             throw ControlError(
@@ -279,8 +279,10 @@ public final class ControlHandler: Sendable {
         }
     }
 
-    private func status() -> StatusReport {
+    private func status(language: Language) -> StatusReport {
         let daemon = statusSource()
+        let calendar = complaintRules.calendar
+        let warnings = calendar.scheduleWarnings(on: calendar.localDate(of: clock.now()), warnFrom: ruleBook.warnFrom)
         var databaseState = "ok"
         var pending = 0
         do {
@@ -302,7 +304,9 @@ public final class ControlHandler: Sendable {
             pbxConnections: daemon.pbxConnections,
             clock: clock.kind,
             now: TimeFormatting.rfc3339(clock.now(), timeZone: timeZone),
-            state: databaseState == "ok" && daemon.spoolDepth == 0 ? "running" : "degraded"
+            state: databaseState == "ok" && daemon.spoolDepth == 0 ? "running" : "degraded",
+            calendarOfficialThrough: calendar.officialThrough?.description,
+            warnings: warnings.map { $0.text(in: language) }
         )
     }
 

@@ -8,36 +8,60 @@ import Synchronization
 /// stay applied on top of whatever configuration is in force.
 public final class RuleBook: Sendable {
     private struct State {
+        var configured: ComplaintContext
         var imported: [CalendarOverride]
         var notification: NotificationSettings
+        var warnFrom: MonthDay
         var current: ComplaintContext
     }
 
     private let state: Mutex<State>
 
-    public init(_ rules: ComplaintContext, notification: NotificationSettings = NotificationSettings()) {
-        state = Mutex(State(imported: [], notification: notification, current: rules))
+    public init(
+        _ rules: ComplaintContext,
+        notification: NotificationSettings = NotificationSettings(),
+        warnFrom: MonthDay = .defaultWarnFrom
+    ) {
+        state = Mutex(
+            State(configured: rules, imported: [], notification: notification, warnFrom: warnFrom, current: rules)
+        )
     }
 
     public var current: ComplaintContext { state.withLock { $0.current } }
 
     public var notification: NotificationSettings { state.withLock { $0.notification } }
 
-    /// Applies imported holiday and make-up day overrides on top of the configured calendar.
-    public func apply(_ overrides: [CalendarOverride]) {
+    /// `[calendar] warn_from`: from this day of the year on, a missing schedule for next year is warned about.
+    public var warnFrom: MonthDay { state.withLock { $0.warnFrom } }
+
+    /// The imported overrides in force, as last loaded from the database.
+    public var imported: [CalendarOverride] { state.withLock { $0.imported } }
+
+    /// Puts the database's imported holiday and make-up day overrides (all of them) in force on top of the
+    /// configured calendar.
+    public func setImported(_ overrides: [CalendarOverride]) {
         state.withLock { state in
-            state.imported += overrides
+            state.imported = overrides
+            state.current = state.configured
             state.current.calendar.apply(overrides)
         }
     }
 
+    /// The configured calendar with the given imported overrides applied, as ``setImported(_:)`` would make it.
+    public func calendar(withImported overrides: [CalendarOverride]) -> WorkCalendar {
+        var calendar = state.withLock { $0.configured.calendar }
+        calendar.apply(overrides)
+        return calendar
+    }
+
     /// Puts a reloaded configuration's rules in force, keeping the imported days applied over its calendar.
-    public func replace(_ rules: ComplaintContext, notification: NotificationSettings) {
+    public func replace(_ rules: ComplaintContext, notification: NotificationSettings, warnFrom: MonthDay) {
         state.withLock { state in
+            state.configured = rules
             state.notification = notification
-            var current = rules
-            current.calendar.apply(state.imported)
-            state.current = current
+            state.warnFrom = warnFrom
+            state.current = rules
+            state.current.calendar.apply(state.imported)
         }
     }
 }

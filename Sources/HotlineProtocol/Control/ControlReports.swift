@@ -10,6 +10,10 @@ public struct StatusReport: Sendable, Equatable {
     public var clock: String
     public var now: String
     public var state: String
+    /// The last date an official holiday schedule covers (SPEC §4); nil when none does.
+    public var calendarOfficialThrough: String?
+    /// What needs an administrator's attention, in the reader's language (a missing holiday schedule).
+    public var warnings: [String]
 
     public init(
         version: String,
@@ -19,7 +23,9 @@ public struct StatusReport: Sendable, Equatable {
         pbxConnections: Int,
         clock: String,
         now: String,
-        state: String
+        state: String,
+        calendarOfficialThrough: String? = nil,
+        warnings: [String] = []
     ) {
         self.version = version
         self.database = database
@@ -29,6 +35,8 @@ public struct StatusReport: Sendable, Equatable {
         self.clock = clock
         self.now = now
         self.state = state
+        self.calendarOfficialThrough = calendarOfficialThrough
+        self.warnings = warnings
     }
 
     public var json: JSONValue {
@@ -41,6 +49,8 @@ public struct StatusReport: Sendable, Equatable {
             ("clock", .string(clock)),
             ("now", .string(now)),
             ("state", .string(state)),
+            ("calendar_official_through", calendarOfficialThrough.map(JSONValue.string) ?? .null),
+            ("warnings", .array(warnings.map(JSONValue.string))),
         ])
     }
 
@@ -53,6 +63,8 @@ public struct StatusReport: Sendable, Equatable {
         clock = json["clock"]?.stringValue ?? ""
         now = json["now"]?.stringValue ?? ""
         state = json["state"]?.stringValue ?? ""
+        calendarOfficialThrough = json["calendar_official_through"]?.stringValue
+        warnings = json["warnings"]?.arrayValue?.compactMap(\.stringValue) ?? []
     }
 }
 

@@ -41,6 +41,29 @@ public struct DeadlineDetails: Sendable {
     public var metAt: Date?
     public var breachedAt: Date?
     public var explanation: String
+    /// Due times moved by calendar imports, oldest first (SPEC §4).
+    public var moves: [DeadlineMoveDetails] = []
+}
+
+/// One move of a pending deadline's due time by a calendar import.
+public struct DeadlineMoveDetails: Sendable {
+    public var at: Date
+    public var oldDueAt: Date
+    public var newDueAt: Date
+    /// The file imported.
+    public var source: String
+    /// The days of the deadline's span whose hours the import changed.
+    public var changedDays: [LocalDate]
+    public var by: String
+
+    /// Why the due time moved, for people: `calendar import cn-2027.txt by root changed 2027-02-09, 2027-02-10`.
+    public func reason(in language: Language) -> String {
+        let days = changedDays.map(\.description).joined(separator: language == .zh ? "、" : ", ")
+        switch language {
+        case .en: return "calendar import \(source) by \(by) changed \(days)"
+        case .zh: return "\(by) 导入日历 \(source)，变更了 \(days)"
+        }
+    }
 }
 
 public struct HopDetails: Sendable {
@@ -102,9 +125,31 @@ public enum ComplaintQueries {
             satisfactionComment: try row.decodeIfPresent("satisfaction_comment"),
             closedAt: try row.decodeIfPresent("closed_at")
         )
+        var moves: [Int64: [DeadlineMoveDetails]] = [:]
+        for row in try connection.query(
+            """
+            SELECT m.deadline_id, m.at, m.old_due_at, m.new_due_at, m.source,
+                array_to_string(m.changed_days, ' ') AS changed_days, m.by_login
+            FROM hotline.deadline_moves m JOIN hotline.deadlines d ON d.id = m.deadline_id
+            WHERE d.complaint_id = $1::bigint ORDER BY m.id
+            """,
+            [id]
+        ) {
+            let days: String = try row.decode("changed_days")
+            moves[try row.decode("deadline_id"), default: []].append(
+                DeadlineMoveDetails(
+                    at: try row.decode("at"),
+                    oldDueAt: try row.decode("old_due_at"),
+                    newDueAt: try row.decode("new_due_at"),
+                    source: try row.decode("source"),
+                    changedDays: days.split(separator: " ").compactMap { LocalDate(string: String($0)) },
+                    by: try row.decode("by_login")
+                )
+            )
+        }
         details.deadlines = try connection.query(
             """
-            SELECT kind, department, started_at, due_at, state, met_at, breached_at, explanation
+            SELECT id, kind, department, started_at, due_at, state, met_at, breached_at, explanation
             FROM hotline.deadlines WHERE complaint_id = $1::bigint AND state <> 'cancelled' ORDER BY started_at, id
             """,
             [id]
@@ -117,7 +162,8 @@ public enum ComplaintQueries {
                 state: try row.decode("state"),
                 metAt: try row.decodeIfPresent("met_at"),
                 breachedAt: try row.decodeIfPresent("breached_at"),
-                explanation: try row.decode("explanation")
+                explanation: try row.decode("explanation"),
+                moves: moves[try row.decode("id", as: Int64.self)] ?? []
             )
         }
         details.hops = try hops(of: id, on: connection)

@@ -403,6 +403,11 @@ public enum DeadlineExplanations {
         (try? JSONDecoder().decode([DeadlineExplanation].self, from: Data(text.utf8))) ?? []
     }
 
+    /// True when a computation of the deadline went over a provisional day (SPEC §4).
+    public static func isProvisional(_ text: String) -> Bool {
+        decode(text).contains { !$0.provisionalDays.isEmpty }
+    }
+
     /// The explanations as text; extensions are marked as such.
     public static func render(_ text: String, in language: Language, timeZone: TimeZone) -> String {
         let explanations = decode(text)
