@@ -34,6 +34,15 @@ public struct GlobalOptions: ParsableArguments {
         ValidationError(LocalizedText(zh: zh, en: en).text(in: language))
     }
 
+    /// A value checked as the daemon checks it (``ControlArgument``): a bad one is a usage error with its message.
+    func checked<T>(_ check: (Language) throws -> T) throws -> T {
+        do {
+            return try check(language)
+        } catch let error as ControlError {
+            throw ValidationError(error.message)
+        }
+    }
+
     /// A failure of this command in the reader's language.
     func failure(status: Int32, zh: String, en: String) -> CLIFailure {
         CLIFailure(status: status, message: LocalizedText(zh: zh, en: en).text(in: language))
@@ -59,9 +68,9 @@ public struct GlobalOptions: ParsableArguments {
         return .en
     }
 
-    /// Sends one request and returns the result, or throws a ``CLIFailure`` with the exit status of SPEC §6.
-    func send(_ command: String, _ arguments: [(String, JSONValue)] = []) throws -> JSONValue {
-        let request = ControlRequest(command: command, actAs: actAs, language: language, arguments: arguments)
+    /// Sends one command and returns the result, or throws a ``CLIFailure`` with the exit status of SPEC §6.
+    func send(_ command: ControlCommand) throws -> JSONValue {
+        let request = ControlRequest(command, actAs: actAs, language: language)
         let response = try ControlClient(path: socketPath, language: language).exchange(request)
         switch response {
         case .success(let result): return result

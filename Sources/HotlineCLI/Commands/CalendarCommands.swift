@@ -40,7 +40,7 @@ extension HotlineCtl {
                         en: "cannot read \(file) as UTF-8 text"
                     )
                 }
-                let result = try global.send("calendar.import", [("file", .string(file)), ("content", .string(text))])
+                let result = try global.send(.calendarImport(file: file, content: text))
                 global.emit(result) { json in
                     let zh = global.language == .zh
                     let holidays = json["holidays"]?.intValue ?? 0
@@ -104,7 +104,7 @@ extension HotlineCtl {
             }
 
             func run() throws {
-                let result = try global.send("calendar.show", [("month", .optional(month))])
+                let result = try global.send(.calendarShow(month: month.flatMap(YearMonth.init(string:))))
                 let zh = global.language == .zh
                 global.emit(result) { json in
                     let provisionalMark = zh ? "（暂定）" : " (provisional)"

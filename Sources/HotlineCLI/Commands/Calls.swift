@@ -48,14 +48,12 @@ extension HotlineCtl {
         }
 
         func run() throws {
-            let filter = active ? "active" : missed ? "missed" : "all"
-            let result = try global.send(
-                "calls.list",
-                [
-                    ("filter", .string(filter)), ("since", since.map(JSONValue.string) ?? .null),
-                    ("limit", .int(Int64(limit))),
-                ]
+            let query = CallListQuery(
+                filter: active ? .active : missed ? .missed : .all,
+                since: since.flatMap(TimeFormatting.parseRFC3339),
+                limit: limit
             )
+            let result = try global.send(.calls(query))
             let language = global.language
             global.emit(result) { json in
                 var table = TextTable(headers: CallLabels.headers(language))
@@ -84,7 +82,7 @@ extension HotlineCtl {
             @OptionGroup var global: GlobalOptions
 
             func run() throws {
-                let result = try global.send("call.show", [("call", .string(call))])
+                let result = try global.send(.callShow(call: call))
                 let language = global.language
                 global.emit(result) { json in
                     var table = TextTable(headers: CallLabels.headers(language))

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import HotlineCore
 import HotlineProtocol
 
@@ -33,7 +34,7 @@ extension HotlineCtl {
 
             func run() throws {
                 let seconds = ClockDuration.seconds(duration) ?? 0
-                let result = try global.send("clock.advance", [("seconds", .int(Int64(seconds)))])
+                let result = try global.send(.clockAdvance(seconds: seconds))
                 global.emit(result) { json in StatusReport(json: json).now }
             }
         }
@@ -49,17 +50,20 @@ extension HotlineCtl {
 
             @OptionGroup var global: GlobalOptions
 
-            func validate() throws {
-                guard TimeFormatting.parseRFC3339(time) != nil else {
+            func validate() throws { _ = try instant() }
+
+            private func instant() throws -> Date {
+                guard let instant = TimeFormatting.parseRFC3339(time) else {
                     throw global.usageError(
                         zh: "TIME 须为带时区偏移的 RFC 3339 时间，如 2026-12-01T09:00:00+08:00",
                         en: "TIME must be RFC 3339 with an offset, e.g. 2026-12-01T09:00:00+08:00"
                     )
                 }
+                return instant
             }
 
             func run() throws {
-                let result = try global.send("clock.set", [("time", .string(time))])
+                let result = try global.send(.clockSet(try instant()))
                 global.emit(result) { json in StatusReport(json: json).now }
             }
         }

@@ -42,13 +42,21 @@ extension HotlineCtl {
             @OptionGroup var global: GlobalOptions
 
             func run() throws {
+                let number = try phone.map { text in
+                    try global.checked { try ControlArgument.phone(text, language: $0) }
+                }
                 try global.complaint(
-                    "complaint.file",
-                    [
-                        ("call", .optional(call)), ("name", .optional(name)), ("phone", .optional(phone)),
-                        ("address", .optional(address)), ("matter", .string(matter)), ("category", .optional(category)),
-                        ("urgent", .bool(urgent)),
-                    ]
+                    .complaintFile(
+                        ComplaintFiling(
+                            callID: call,
+                            callerName: name,
+                            callerPhone: number,
+                            callerAddress: address,
+                            matter: matter,
+                            category: category,
+                            urgent: urgent
+                        )
+                    )
                 )
             }
         }
@@ -60,7 +68,7 @@ extension HotlineCtl {
             )
             @Argument(help: "Complaint id.") var id: String
             @OptionGroup var global: GlobalOptions
-            func run() throws { try global.complaint("complaint.show", [("id", .string(id))]) }
+            func run() throws { try global.complaint(.complaintShow(id: id)) }
         }
 
         struct List: ParsableCommand {
@@ -80,12 +88,19 @@ extension HotlineCtl {
             @OptionGroup var global: GlobalOptions
 
             func run() throws {
+                let parsedState = try state.map { text in
+                    try global.checked { try ControlArgument.state(text, language: $0) }
+                }
                 let result = try global.send(
-                    "complaint.list",
-                    [
-                        ("mine", .bool(mine)), ("dept", .optional(dept)), ("state", .optional(state)),
-                        ("overdue", .bool(overdue)), ("limit", .int(Int64(limit))),
-                    ]
+                    .complaintList(
+                        ComplaintListQuery(
+                            mine: mine,
+                            department: dept,
+                            state: parsedState,
+                            overdue: overdue,
+                            limit: limit
+                        )
+                    )
                 )
                 let language = global.language
                 global.emit(result) { json in
@@ -116,7 +131,7 @@ extension HotlineCtl {
             @Option(help: "The answer given to the caller (required, R3).") var answer: String
             @OptionGroup var global: GlobalOptions
             func run() throws {
-                try global.complaint("complaint.resolve", [("id", .string(id)), ("answer", .string(answer))])
+                try global.complaint(.complaint(id: id, .resolve(answer: answer)))
             }
         }
 
@@ -130,10 +145,7 @@ extension HotlineCtl {
             @Option(help: "Why the department should handle it (required).") var reason: String
             @OptionGroup var global: GlobalOptions
             func run() throws {
-                try global.complaint(
-                    "complaint.transfer",
-                    [("id", .string(id)), ("to", .string(to)), ("reason", .string(reason))]
-                )
+                try global.complaint(.complaint(id: id, .transfer(to: to, reason: reason)))
             }
         }
 
@@ -146,7 +158,7 @@ extension HotlineCtl {
             @Option(help: "Handler's login (default: you).") var handler: String?
             @OptionGroup var global: GlobalOptions
             func run() throws {
-                try global.complaint("complaint.accept", [("id", .string(id)), ("handler", .optional(handler))])
+                try global.complaint(.complaint(id: id, .accept(handler: handler)))
             }
         }
 
@@ -164,7 +176,7 @@ extension HotlineCtl {
             @Option(help: "Why it is not yours (required).") var reason: String
             @OptionGroup var global: GlobalOptions
             func run() throws {
-                try global.complaint("complaint.return", [("id", .string(id)), ("reason", .string(reason))])
+                try global.complaint(.complaint(id: id, .returnToCoordination(reason: reason)))
             }
         }
 
@@ -178,10 +190,7 @@ extension HotlineCtl {
             @Option(help: "Why (required).") var reason: String
             @OptionGroup var global: GlobalOptions
             func run() throws {
-                try global.complaint(
-                    "complaint.reroute",
-                    [("id", .string(id)), ("to", .string(to)), ("reason", .string(reason))]
-                )
+                try global.complaint(.complaint(id: id, .reroute(to: to, reason: reason)))
             }
         }
 
@@ -194,7 +203,7 @@ extension HotlineCtl {
             @Option(help: "What was done and told to the caller (required).") var result: String
             @OptionGroup var global: GlobalOptions
             func run() throws {
-                try global.complaint("complaint.reply", [("id", .string(id)), ("result", .string(result))])
+                try global.complaint(.complaint(id: id, .reply(result: result)))
             }
         }
 
@@ -207,7 +216,7 @@ extension HotlineCtl {
             @Option(help: "A note.") var note: String?
             @OptionGroup var global: GlobalOptions
             func run() throws {
-                try global.complaint("complaint.urge", [("id", .string(id)), ("note", .optional(note))])
+                try global.complaint(.complaint(id: id, .urge(note: note)))
             }
         }
 
@@ -220,16 +229,12 @@ extension HotlineCtl {
             @Option(help: "qa, vp or gm.") var to: String
             @Option(help: "Why (required).") var reason: String
             @OptionGroup var global: GlobalOptions
-            func validate() throws {
-                guard ["qa", "vp", "gm"].contains(to) else {
-                    throw global.usageError(zh: "--to 须为 qa、vp 或 gm", en: "--to must be qa, vp or gm")
-                }
+            func validate() throws { _ = try level() }
+            private func level() throws -> EscalationLevel {
+                try global.checked { try ControlArgument.escalationLevel(to, language: $0) }
             }
             func run() throws {
-                try global.complaint(
-                    "complaint.escalate",
-                    [("id", .string(id)), ("to", .string(to)), ("reason", .string(reason))]
-                )
+                try global.complaint(.complaint(id: id, .escalate(to: try level(), reason: reason)))
             }
         }
 
@@ -243,10 +248,7 @@ extension HotlineCtl {
             @Option(name: .customLong("approved-by"), help: "The approving supervisor's login.") var approvedBy: String
             @OptionGroup var global: GlobalOptions
             func run() throws {
-                try global.complaint(
-                    "complaint.handover",
-                    [("id", .string(id)), ("to", .string(to)), ("approved_by", .string(approvedBy))]
-                )
+                try global.complaint(.complaint(id: id, .handover(to: to, approvedBy: approvedBy)))
             }
         }
 
@@ -261,20 +263,13 @@ extension HotlineCtl {
             @Option(help: "Why (required).") var reason: String
             @Option(name: .customLong("approved-by"), help: "The approving supervisor's login.") var approvedBy: String
             @OptionGroup var global: GlobalOptions
-            func validate() throws {
-                do {
-                    _ = try Allowance(parsing: by)
-                } catch {
-                    throw global.usageError(zh: "--by：\(error.text(in: .zh))", en: "--by: \(error.text(in: .en))")
-                }
+            func validate() throws { _ = try allowance() }
+            private func allowance() throws -> Allowance {
+                try global.checked { try ControlArgument.allowance(by, language: $0) }
             }
             func run() throws {
                 try global.complaint(
-                    "complaint.extend",
-                    [
-                        ("id", .string(id)), ("by", .string(by)), ("reason", .string(reason)),
-                        ("approved_by", .string(approvedBy)),
-                    ]
+                    .complaint(id: id, .extend(by: try allowance(), reason: reason, approvedBy: approvedBy))
                 )
             }
         }
@@ -294,10 +289,7 @@ extension HotlineCtl {
                 }
             }
             func run() throws {
-                try global.complaint(
-                    "complaint.feedback",
-                    [("id", .string(id)), ("satisfaction", .int(Int64(satisfaction))), ("comment", .optional(comment))]
-                )
+                try global.complaint(.complaint(id: id, .feedback(satisfaction: satisfaction, comment: comment)))
             }
         }
     }
@@ -318,7 +310,7 @@ extension HotlineCtl {
             @Argument(help: "Complaint id (default: all).") var id: String?
             @OptionGroup var global: GlobalOptions
             func run() throws {
-                let result = try global.send("audit.verify", [("id", .optional(id))])
+                let result = try global.send(.auditVerify(id: id))
                 global.emit(result) { json in
                     let count = json["complaints"]?.intValue ?? 0
                     return global.language == .zh
@@ -330,14 +322,10 @@ extension HotlineCtl {
     }
 }
 
-extension JSONValue {
-    static func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
-}
-
 extension GlobalOptions {
-    /// Sends a complaint verb and prints the complaint that results.
-    func complaint(_ command: String, _ arguments: [(String, JSONValue)]) throws {
-        let result = try send(command, arguments)
+    /// Sends a complaint command and prints the complaint that results.
+    func complaint(_ command: ControlCommand) throws {
+        let result = try send(command)
         emit(result) { ComplaintText.render($0, language) }
     }
 }

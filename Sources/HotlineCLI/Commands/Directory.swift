@@ -37,11 +37,7 @@ extension HotlineCtl {
 
             func run() throws {
                 let result = try global.send(
-                    "dept.add",
-                    [
-                        ("code", .string(code)), ("name", .string(name)), ("head", head.map(JSONValue.string) ?? .null),
-                        ("coordination", .bool(coordination)),
-                    ]
+                    .departmentAdd(Department(code: code, name: name, head: head, isCoordination: coordination))
                 )
                 global.emit(result) { json in
                     "\(Labels.text(.departmentAdded, global.language)): \(Department(json: json).code)"
@@ -58,7 +54,7 @@ extension HotlineCtl {
             @OptionGroup var global: GlobalOptions
 
             func run() throws {
-                let result = try global.send("dept.list")
+                let result = try global.send(.departmentList)
                 let language = global.language
                 global.emit(result) { json in
                     var table = TextTable(headers: [
@@ -126,14 +122,16 @@ extension HotlineCtl {
             }
 
             func run() throws {
-                let result = try global.send(
-                    "staff.add",
-                    [
-                        ("login", .string(login)), ("name", .string(name)), ("dept", .string(dept)),
-                        ("rank", .int(Int64(rank))), ("roles", .array(roles.map(JSONValue.string))),
-                        ("extension", phoneExtension.map(JSONValue.string) ?? .null),
-                    ]
+                let known = try global.checked { try ControlArgument.roles(roles, language: $0) }
+                let member = StaffMember(
+                    login: login,
+                    name: name,
+                    department: dept,
+                    rank: rank,
+                    roles: known,
+                    extension: phoneExtension
                 )
+                let result = try global.send(.staffAdd(member))
                 global.emit(result) { json in
                     "\(Labels.text(.staffAdded, global.language)): \(StaffMember(json: json).login)"
                 }
@@ -152,7 +150,7 @@ extension HotlineCtl {
             @OptionGroup var global: GlobalOptions
 
             func run() throws {
-                let result = try global.send("staff.list", [("dept", dept.map(JSONValue.string) ?? .null)])
+                let result = try global.send(.staffList(department: dept))
                 let language = global.language
                 global.emit(result) { json in
                     var table = TextTable(headers: [

@@ -35,9 +35,13 @@ extension HotlineCtl {
             @OptionGroup var global: GlobalOptions
 
             func run() throws {
+                func day(_ text: String?, _ option: String) throws -> LocalDate? {
+                    try text.map { text in
+                        try global.checked { try ControlArgument.date(text, option: option, language: $0) }
+                    }
+                }
                 let result = try global.send(
-                    "qa.escalations",
-                    [("from", .optional(from)), ("to", .optional(to)), ("dept", .optional(dept))]
+                    .qaEscalations(from: try day(from, "from"), to: try day(to, "to"), department: dept)
                 )
                 let columns = ["complaint", "kind", "level", "department", "at", "by"]
                 QAOutput.print(
@@ -69,7 +73,7 @@ extension HotlineCtl {
             }
 
             func run() throws {
-                let result = try global.send("qa.stats", [("period", .string(period))])
+                let result = try global.send(.qaStats(period: try global.period(period)))
                 let columns = [
                     "department", "received", "resolved_on_spot", "transferred_out", "transferred_in",
                     "replied_in_time",
@@ -113,8 +117,8 @@ extension HotlineCtl.QA {
         }
 
         func run() throws {
-            let stats = try global.send("qa.stats", [("period", .string(period))])
-            let status = StatusReport(json: try global.send("status"))
+            let stats = try global.send(.qaStats(period: try global.period(period)))
+            let status = StatusReport(json: try global.send(.status))
             let html = QAReport.render(
                 period: ReportingPeriod(parsing: period)?.description ?? period,
                 stats: stats,
@@ -184,5 +188,12 @@ enum QAOutput {
             "misroutes": "错转", "escalations_qa": "升级质检部", "escalations_vp": "升级副总", "escalations_gm": "升级总经理",
             "extensions": "延期", "redos": "重办", "satisfaction_mean": "平均满意度",
         ][column] ?? column
+    }
+}
+
+extension GlobalOptions {
+    /// `--period 2026-11` or `2026-Q4`, as a usage error otherwise.
+    func period(_ text: String) throws -> ReportingPeriod {
+        try checked { try ControlArgument.period(text, language: $0) }
     }
 }

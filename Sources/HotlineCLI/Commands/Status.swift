@@ -19,7 +19,7 @@ extension HotlineCtl {
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
-            let result = try global.send("status")
+            let result = try global.send(.status)
             let language = global.language
             global.emit(result) { json in
                 let report = StatusReport(json: json)

@@ -30,7 +30,7 @@ extension HotlineCtl {
                 )
             }
             defer { socket.close() }
-            let request = ControlRequest(command: "watch", actAs: global.actAs, language: global.language)
+            let request = ControlRequest(.watch, actAs: global.actAs, language: global.language)
             try socket.write(request.encodedLine())
             var framer = LineFramer(maxLineLength: 1 << 20)
             var answered = false

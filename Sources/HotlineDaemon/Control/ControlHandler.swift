@@ -46,7 +46,8 @@ public final class ControlHandler: Sendable {
                 try database.withConnectionBlocking { connection in try schema.ensure(connection) }
             }
             let caller = try identify(request, peer: peer)
-            return .success(try dispatch(request, caller: caller))
+            let command = try request.decodedCommand()
+            return .success(try dispatch(command, caller: caller, language: request.language))
         } catch let error as ControlError {
             return .failure(error)
         } catch let error as DirectoryError {
@@ -126,11 +127,48 @@ public final class ControlHandler: Sendable {
         return .staff(member, actingRoot: false)
     }
 
-    private func lookupStaff(_ login: String) throws -> StaffMember? {
+    func lookupStaff(_ login: String) throws -> StaffMember? {
         try database.withConnectionBlocking { connection in try StaffDirectory.staff(login: login, on: connection) }
     }
 
-    private func require(_ role: Role, of caller: Caller, for command: String, language: Language) throws {
+    // MARK: - Commands
+
+    /// One typed command, by concern: each `Commands/…` file holds the commands of one part of the product.
+    private func dispatch(_ command: ControlCommand, caller: Caller, language: Language) throws -> JSONValue {
+        switch command {
+        case .status: return status(language: language).json
+        case .departmentAdd(let department): return try addDepartment(department, caller: caller, language: language)
+        case .departmentList: return try departments()
+        case .staffAdd(let member): return try addStaff(member, caller: caller, language: language)
+        case .staffList(let department): return try staff(department: department)
+        case .calls(let query): return try calls(query)
+        case .callShow(let call): return try callDetails(call, language: language)
+        case .clockAdvance(let seconds): return try advanceClock(by: seconds, caller: caller, language: language)
+        case .clockSet(let time): return try setClock(to: time, caller: caller, language: language)
+        case .complaintFile(let filing): return try fileComplaint(filing, caller: caller, language: language)
+        case .complaintShow(let id): return try complaintJSON(id, language: language)
+        case .complaintList(let query): return try listComplaints(query, caller: caller, language: language)
+        case .complaint(let id, let verb): return try act(verb, on: id, caller: caller, language: language)
+        case .calendarImport(let file, let content):
+            return try importCalendar(file: file, content: content, caller: caller, language: language)
+        case .calendarShow(let month): return calendarMonth(month)
+        case .qaEscalations(let from, let to, let department):
+            return try qaEscalations(from: from, to: to, department: department, caller: caller, language: language)
+        case .qaStats(let period): return try qaStats(period, caller: caller, language: language)
+        case .auditVerify(let id): return try verifyAudit(id, language: language)
+        case .watch:
+            // The server turns a `watch` connection into an event stream before it reaches here.
+            throw ControlError(
+                code: .invalid,
+                zh: "watch 须作为连接上的第一条请求",
+                en: "watch must be the first request on its connection",
+                language: language
+            )
+        }
+    }
+
+    /// Refuses unless the caller has the role (the refusal names it).
+    func require(_ role: Role, of caller: Caller, for command: String, language: Language) throws {
         guard caller.has(role) else {
             throw ControlError(
                 code: .refused,
@@ -142,144 +180,7 @@ public final class ControlHandler: Sendable {
         }
     }
 
-    // MARK: - Commands
-
-    private func dispatch(_ request: ControlRequest, caller: Caller) throws -> JSONValue {
-        let arguments = ArgumentReader(request: request)
-        switch request.command {
-        case "dept.add":
-            try require(.admin, of: caller, for: "dept add", language: request.language)
-            let department = Department(
-                code: try arguments.string("code"),
-                name: try arguments.string("name"),
-                head: try arguments.optionalString("head"),
-                isCoordination: try arguments.bool("coordination")
-            )
-            let added = try database.withConnectionBlocking { connection in
-                try StaffDirectory.addDepartment(department, on: connection)
-            }
-            logger.info("department added", metadata: ["department": "\(added.code)", "by": "\(caller.name)"])
-            return added.json
-        case "dept.list":
-            return .array(try database.withConnectionBlocking(StaffDirectory.departments).map(\.json))
-        case "staff.add":
-            try require(.admin, of: caller, for: "staff add", language: request.language)
-            let roleNames = try arguments.strings("roles")
-            var roles = Set<Role>()
-            for name in roleNames {
-                guard let role = Role(rawValue: name) else {
-                    throw ControlError(
-                        code: .invalid,
-                        zh: "未知角色“\(name)”；角色为 operator、handler、supervisor、qa、admin",
-                        en: "unknown role '\(name)'; roles are operator, handler, supervisor, qa, admin",
-                        language: request.language
-                    )
-                }
-                roles.insert(role)
-            }
-            let member = StaffMember(
-                login: try arguments.string("login"),
-                name: try arguments.string("name"),
-                department: try arguments.string("dept"),
-                rank: try arguments.optionalInt("rank") ?? 0,
-                roles: roles.isEmpty ? [.operator] : roles,
-                extension: try arguments.optionalString("extension")
-            )
-            let added = try database.withConnectionBlocking { connection in
-                try StaffDirectory.addStaff(member, on: connection)
-            }
-            logger.info("staff member added", metadata: ["login": "\(added.login)", "by": "\(caller.name)"])
-            return added.json
-        case "staff.list":
-            let department = try arguments.optionalString("dept")
-            return .array(
-                try database.withConnectionBlocking { connection in
-                    try StaffDirectory.staff(department: department, on: connection)
-                }.map(\.json)
-            )
-        case "calls.list":
-            let filterName = try arguments.optionalString("filter") ?? "all"
-            guard let filter = CallQueries.Filter(rawValue: filterName) else {
-                throw ControlError(
-                    code: .invalid,
-                    zh: "calls：筛选须为 all、active 或 missed",
-                    en: "calls: filter must be all, active or missed",
-                    language: request.language
-                )
-            }
-            var since: Date?
-            if let text = try arguments.optionalString("since") {
-                guard let parsed = TimeFormatting.parseRFC3339(text) else {
-                    throw ControlError(
-                        code: .invalid,
-                        zh: "--since：不是 RFC 3339 时间：\(text)",
-                        en: "--since: not an RFC 3339 time: \(text)",
-                        language: request.language
-                    )
-                }
-                since = parsed
-            }
-            let limit = try arguments.optionalInt("limit") ?? 100
-            guard (1...100_000).contains(limit) else {
-                throw ControlError(
-                    code: .invalid,
-                    zh: "--limit 须在 1 到 100000 之间",
-                    en: "--limit must be between 1 and 100000",
-                    language: request.language
-                )
-            }
-            let calls = try database.withConnectionBlocking { connection in
-                try CallQueries.list(filter: filter, since: since, limit: limit, on: connection)
-            }
-            return .array(calls.map { $0.json(timeZone: timeZone) })
-        case "call.show":
-            let callID = try arguments.string("call")
-            guard
-                let (call, events) = try database.withConnectionBlocking({ connection in
-                    try CallQueries.show(call: callID, on: connection)
-                })
-            else {
-                throw ControlError(
-                    code: .notFound,
-                    zh: "登记册中没有呼叫 \(callID)",
-                    en: "no call '\(callID)' in the register",
-                    language: request.language
-                )
-            }
-            guard case .object(var members) = call.json(timeZone: timeZone) else { return .null }
-            members.append(("events", .array(events.map { $0.json(timeZone: timeZone) })))
-            return .object(members)
-        case "clock.advance", "clock.set":
-            try require(.admin, of: caller, for: "clock", language: request.language)
-            guard let manual = clock as? ManualClock else { throw ClockError.notManual }
-            if request.command == "clock.advance" {
-                try manual.advance(by: TimeInterval(try arguments.int("seconds")))
-            } else {
-                let text = try arguments.string("time")
-                guard let time = TimeFormatting.parseRFC3339(text) else {
-                    throw ControlError(
-                        code: .invalid,
-                        zh: "clock set：不是 RFC 3339 时间：\(text)",
-                        en: "clock set: not an RFC 3339 time: \(text)",
-                        language: request.language
-                    )
-                }
-                try manual.set(to: time)
-            }
-            deadlinesChanged()
-            return status(language: request.language).json
-        default:
-            if let result = try dispatchComplaint(request, caller: caller) { return result }
-            throw ControlError(
-                code: .invalid,
-                zh: "未知命令“\(request.command)”",
-                en: "unknown command '\(request.command)'",
-                language: request.language
-            )
-        }
-    }
-
-    private func status(language: Language) -> StatusReport {
+    func status(language: Language) -> StatusReport {
         let daemon = statusSource()
         let calendar = complaintRules.calendar
         let warnings = calendar.scheduleWarnings(on: calendar.localDate(of: clock.now()), warnFrom: ruleBook.warnFrom)
@@ -350,67 +251,6 @@ enum Caller {
         switch self {
         case .root: return role == .admin
         case .staff(let member, _): return member.has(role)
-        }
-    }
-}
-
-/// Reads typed arguments of a request, with errors that name the argument.
-struct ArgumentReader {
-    let request: ControlRequest
-
-    private func invalid(zh: String, en: String) -> ControlError {
-        ControlError(code: .invalid, zh: zh, en: en, language: request.language)
-    }
-
-    func string(_ name: String) throws -> String {
-        guard let value = try optionalString(name) else {
-            throw invalid(zh: "缺少参数：\(name)", en: "missing argument: \(name)")
-        }
-        return value
-    }
-
-    func optionalString(_ name: String) throws -> String? {
-        switch request[name] {
-        case nil, .null?: return nil
-        case .string(let value)?: return value
-        default: throw invalid(zh: "参数 \(name) 须为字符串", en: "argument \(name) must be a string")
-        }
-    }
-
-    func int(_ name: String) throws -> Int {
-        guard let value = try optionalInt(name) else {
-            throw invalid(zh: "缺少参数：\(name)", en: "missing argument: \(name)")
-        }
-        return value
-    }
-
-    func optionalInt(_ name: String) throws -> Int? {
-        switch request[name] {
-        case nil, .null?: return nil
-        case .int(let value)?: return Int(value)
-        default: throw invalid(zh: "参数 \(name) 须为整数", en: "argument \(name) must be an integer")
-        }
-    }
-
-    func bool(_ name: String) throws -> Bool {
-        switch request[name] {
-        case nil, .null?: return false
-        case .bool(let value)?: return value
-        default: throw invalid(zh: "参数 \(name) 须为 true 或 false", en: "argument \(name) must be true or false")
-        }
-    }
-
-    func strings(_ name: String) throws -> [String] {
-        switch request[name] {
-        case nil, .null?: return []
-        case .array(let values)?:
-            return try values.map { value in
-                guard case .string(let text) = value else {
-                    throw invalid(zh: "参数 \(name) 须为字符串列表", en: "argument \(name) must be a list of strings")
-                }
-                return text
-            }
-        default: throw invalid(zh: "参数 \(name) 须为字符串列表", en: "argument \(name) must be a list of strings")
         }
     }
 }

@@ -99,7 +99,7 @@ public final class ControlServer: Sendable {
                 // Each line is decoded once; `watch` turns the connection into an event stream.
                 let response: ControlResponse
                 switch Result(catching: { try ControlRequest.decode(line: line) }) {
-                case .success(let request) where request.command == "watch":
+                case .success(let request) where request.command == ControlCommand.watch.name:
                     watch(request, peer: peer, on: connection)
                     return
                 case .success(let request):

@@ -1,35 +1,6 @@
 import Foundation
 import HotlineCore
 
-/// What a complaint is filed with (R1).
-public struct ComplaintFiling: Sendable {
-    public var callID: String?
-    public var callerName: String?
-    public var callerPhone: PhoneNumber?
-    public var callerAddress: String?
-    public var matter: String
-    public var category: String?
-    public var urgent: Bool
-
-    public init(
-        callID: String?,
-        callerName: String?,
-        callerPhone: PhoneNumber?,
-        callerAddress: String?,
-        matter: String,
-        category: String?,
-        urgent: Bool
-    ) {
-        self.callID = callID
-        self.callerName = callerName
-        self.callerPhone = callerPhone
-        self.callerAddress = callerAddress
-        self.matter = matter
-        self.category = category
-        self.urgent = urgent
-    }
-}
-
 /// Why the store could not do what was asked, apart from a workflow ``Refusal``.
 public enum ComplaintStoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// `complaint file --call` names a call that is not in the register.

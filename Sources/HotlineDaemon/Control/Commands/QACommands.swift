@@ -1,0 +1,55 @@
+import Foundation
+import HotlineCore
+import HotlineProtocol
+import HotlineStore
+
+/// `qa escalations|stats` (R8, R14): for the qa, supervisor and admin roles only.
+extension ControlHandler {
+    func qaStats(_ period: ReportingPeriod, caller: Caller, language: Language) throws -> JSONValue {
+        try requireQA(caller, language: language)
+        let calendar = complaintRules.calendar
+        func instant(_ date: LocalDate) -> Date { calendar.instant(on: date, minuteOfDay: 0) }
+        let rows = try database.withConnectionBlocking { connection in
+            try QAQueries.stats(from: instant(period.first), to: instant(period.end), on: connection)
+        }
+        return .array(rows)
+    }
+
+    func qaEscalations(
+        from: LocalDate?,
+        to: LocalDate?,
+        department: String?,
+        caller: Caller,
+        language: Language
+    ) throws -> JSONValue {
+        try requireQA(caller, language: language)
+        let calendar = complaintRules.calendar
+        func instant(_ date: LocalDate) -> Date { calendar.instant(on: date, minuteOfDay: 0) }
+        // --to is the last day included.
+        let start = from.map(instant)
+        let end = to.map { instant($0.adding(days: 1)) }
+        return .array(
+            try database.withConnectionBlocking { connection in
+                try QAQueries.escalations(
+                    from: start,
+                    to: end,
+                    department: department,
+                    timeZone: timeZone,
+                    on: connection
+                )
+            }
+        )
+    }
+
+    private func requireQA(_ caller: Caller, language: Language) throws {
+        guard caller.has(.qa) || caller.has(.supervisor) || caller.has(.admin) else {
+            throw ControlError(
+                code: .refused,
+                role: "qa",
+                zh: "QA 报表仅限 qa、supervisor 或 admin 角色；\(caller.name) 没有",
+                en: "QA figures are for the qa, supervisor and admin roles; \(caller.name) has none of them",
+                language: language
+            )
+        }
+    }
+}

@@ -1,0 +1,350 @@
+import Foundation
+import HotlineCore
+
+// The wire form of ``ControlCommand``: its name and `args`, written and read in this one file, so the two sides
+// cannot disagree on a field.
+
+extension ControlCommand {
+    /// The wire name: `status`, `dept.add`, `complaint.transfer`, …
+    public var name: String {
+        switch self {
+        case .status: return "status"
+        case .departmentAdd: return "dept.add"
+        case .departmentList: return "dept.list"
+        case .staffAdd: return "staff.add"
+        case .staffList: return "staff.list"
+        case .calls: return "calls.list"
+        case .callShow: return "call.show"
+        case .clockAdvance: return "clock.advance"
+        case .clockSet: return "clock.set"
+        case .complaintFile: return "complaint.file"
+        case .complaintShow: return "complaint.show"
+        case .complaintList: return "complaint.list"
+        case .complaint(_, let verb): return "complaint.\(verb.name)"
+        case .calendarImport: return "calendar.import"
+        case .calendarShow: return "calendar.show"
+        case .qaEscalations: return "qa.escalations"
+        case .qaStats: return "qa.stats"
+        case .auditVerify: return "audit.verify"
+        case .watch: return "watch"
+        }
+    }
+
+    /// The `args` object.
+    public var arguments: [(String, JSONValue)] {
+        func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+        func date(_ value: LocalDate?) -> JSONValue { text(value?.description) }
+        switch self {
+        case .status, .departmentList, .watch:
+            return []
+        case .departmentAdd(let department):
+            return [
+                ("code", .string(department.code)), ("name", .string(department.name)), ("head", text(department.head)),
+                ("coordination", .bool(department.isCoordination)),
+            ]
+        case .staffAdd(let member):
+            return [
+                ("login", .string(member.login)), ("name", .string(member.name)), ("dept", .string(member.department)),
+                ("rank", .int(Int64(member.rank))),
+                ("roles", .array(member.roles.sorted().map { .string($0.rawValue) })),
+                ("extension", text(member.extension)),
+            ]
+        case .staffList(let department):
+            return [("dept", text(department))]
+        case .calls(let query):
+            return [
+                ("filter", .string(query.filter.rawValue)),
+                ("since", text(query.since.map { TimeFormatting.rfc3339($0, timeZone: TimeZone(secondsFromGMT: 0)!) })),
+                ("limit", .int(Int64(query.limit))),
+            ]
+        case .callShow(let call):
+            return [("call", .string(call))]
+        case .clockAdvance(let seconds):
+            return [("seconds", .int(Int64(seconds)))]
+        case .clockSet(let time):
+            return [("time", .string(TimeFormatting.rfc3339(time, timeZone: TimeZone(secondsFromGMT: 0)!)))]
+        case .complaintFile(let filing):
+            return [
+                ("call", text(filing.callID)), ("name", text(filing.callerName)),
+                ("phone", text(filing.callerPhone?.normalized)), ("address", text(filing.callerAddress)),
+                ("matter", .string(filing.matter)), ("category", text(filing.category)),
+                ("urgent", .bool(filing.urgent)),
+            ]
+        case .complaintShow(let id):
+            return [("id", .string(id))]
+        case .complaintList(let query):
+            return [
+                ("mine", .bool(query.mine)), ("dept", text(query.department)), ("state", text(query.state?.rawValue)),
+                ("overdue", .bool(query.overdue)), ("limit", .int(Int64(query.limit))),
+            ]
+        case .complaint(let id, let verb):
+            return [("id", .string(id))] + verb.arguments
+        case .calendarImport(let file, let content):
+            return [("file", .string(file)), ("content", .string(content))]
+        case .calendarShow(let month):
+            return [("month", text(month?.description))]
+        case .qaEscalations(let from, let to, let department):
+            return [("from", date(from)), ("to", date(to)), ("dept", text(department))]
+        case .qaStats(let period):
+            return [("period", .string(period.description))]
+        case .auditVerify(let id):
+            return [("id", text(id))]
+        }
+    }
+
+    /// Reads a request's command and arguments with the same checks `hotlinectl` makes before sending, and errors
+    /// that name the argument in the reader's language (exit 2).
+    public init(name: String, arguments: [(String, JSONValue)], language: Language) throws(ControlError) {
+        let args = ArgumentValues(arguments, language: language)
+        switch name {
+        case "status": self = .status
+        case "dept.list": self = .departmentList
+        case "watch": self = .watch
+        case "dept.add":
+            self = .departmentAdd(
+                Department(
+                    code: try args.string("code"),
+                    name: try args.string("name"),
+                    head: try args.optionalString("head"),
+                    isCoordination: try args.bool("coordination")
+                )
+            )
+        case "staff.add":
+            let roles = try ControlArgument.roles(try args.strings("roles"), language: language)
+            self = .staffAdd(
+                StaffMember(
+                    login: try args.string("login"),
+                    name: try args.string("name"),
+                    department: try args.string("dept"),
+                    rank: try args.optionalInt("rank") ?? 0,
+                    roles: roles,
+                    extension: try args.optionalString("extension")
+                )
+            )
+        case "staff.list": self = .staffList(department: try args.optionalString("dept"))
+        case "calls.list":
+            let filterName = try args.optionalString("filter") ?? "all"
+            guard let filter = CallListQuery.Filter(rawValue: filterName) else {
+                throw args.invalid(
+                    zh: "calls：筛选须为 all、active 或 missed",
+                    en: "calls: filter must be all, active or missed"
+                )
+            }
+            let limit = try args.optionalInt("limit") ?? 100
+            guard (1...100_000).contains(limit) else {
+                throw args.invalid(zh: "--limit 须在 1 到 100000 之间", en: "--limit must be between 1 and 100000")
+            }
+            self = .calls(CallListQuery(filter: filter, since: try args.optionalTime("since"), limit: limit))
+        case "call.show": self = .callShow(call: try args.string("call"))
+        case "clock.advance": self = .clockAdvance(seconds: try args.int("seconds"))
+        case "clock.set":
+            guard let time = try args.optionalTime("time") else { throw args.missing("time") }
+            self = .clockSet(time)
+        case "complaint.file":
+            var phone: PhoneNumber?
+            if let text = try args.optionalString("phone") {
+                phone = try ControlArgument.phone(text, language: language)
+            }
+            self = .complaintFile(
+                ComplaintFiling(
+                    callID: try args.optionalString("call"),
+                    callerName: try args.optionalString("name"),
+                    callerPhone: phone,
+                    callerAddress: try args.optionalString("address"),
+                    matter: try args.optionalString("matter") ?? "",
+                    category: try args.optionalString("category"),
+                    urgent: try args.bool("urgent")
+                )
+            )
+        case "complaint.show": self = .complaintShow(id: try args.string("id"))
+        case "complaint.list":
+            var state: ComplaintState?
+            if let text = try args.optionalString("state") {
+                state = try ControlArgument.state(text, language: language)
+            }
+            self = .complaintList(
+                ComplaintListQuery(
+                    mine: try args.bool("mine"),
+                    department: try args.optionalString("dept"),
+                    state: state,
+                    overdue: try args.bool("overdue"),
+                    limit: try args.optionalInt("limit") ?? 100
+                )
+            )
+        case "calendar.import":
+            self = .calendarImport(file: try args.string("file"), content: try args.string("content"))
+        case "calendar.show":
+            var month: YearMonth?
+            if let text = try args.optionalString("month") {
+                month = try ControlArgument.month(text, language: language)
+            }
+            self = .calendarShow(month: month)
+        case "qa.escalations":
+            self = .qaEscalations(
+                from: try args.optionalDate("from"),
+                to: try args.optionalDate("to"),
+                department: try args.optionalString("dept")
+            )
+        case "qa.stats":
+            self = .qaStats(period: try ControlArgument.period(try args.string("period"), language: language))
+        case "audit.verify": self = .auditVerify(id: try args.optionalString("id"))
+        default:
+            guard name.hasPrefix("complaint.") else {
+                throw args.invalid(zh: "未知命令“\(name)”", en: "unknown command '\(name)'")
+            }
+            let verb = try ComplaintVerb(name: String(name.dropFirst("complaint.".count)), args)
+            self = .complaint(id: try args.string("id"), verb)
+        }
+    }
+}
+
+extension ComplaintVerb {
+    fileprivate var arguments: [(String, JSONValue)] {
+        func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+        switch self {
+        case .resolve(let answer): return [("answer", .string(answer))]
+        case .transfer(let to, let reason), .reroute(let to, let reason):
+            return [("to", .string(to)), ("reason", .string(reason))]
+        case .accept(let handler): return [("handler", text(handler))]
+        case .returnToCoordination(let reason): return [("reason", .string(reason))]
+        case .reply(let result): return [("result", .string(result))]
+        case .urge(let note): return [("note", text(note))]
+        case .escalate(let level, let reason): return [("to", .string(level.rawValue)), ("reason", .string(reason))]
+        case .handover(let to, let approvedBy): return [("to", .string(to)), ("approved_by", .string(approvedBy))]
+        case .extend(let allowance, let reason, let approvedBy):
+            return [
+                ("by", .string(allowance.description)), ("reason", .string(reason)),
+                ("approved_by", .string(approvedBy)),
+            ]
+        case .feedback(let satisfaction, let comment):
+            return [("satisfaction", .int(Int64(satisfaction))), ("comment", text(comment))]
+        }
+    }
+
+    fileprivate init(name: String, _ args: ArgumentValues) throws(ControlError) {
+        switch name {
+        case "resolve": self = .resolve(answer: try args.optionalString("answer") ?? "")
+        case "transfer": self = .transfer(to: try args.string("to"), reason: try args.optionalString("reason") ?? "")
+        case "accept": self = .accept(handler: try args.optionalString("handler"))
+        case "return": self = .returnToCoordination(reason: try args.optionalString("reason") ?? "")
+        case "reroute": self = .reroute(to: try args.string("to"), reason: try args.optionalString("reason") ?? "")
+        case "reply": self = .reply(result: try args.optionalString("result") ?? "")
+        case "urge": self = .urge(note: try args.optionalString("note"))
+        case "escalate":
+            let level = try ControlArgument.escalationLevel(try args.string("to"), language: args.language)
+            self = .escalate(to: level, reason: try args.optionalString("reason") ?? "")
+        case "handover": self = .handover(to: try args.string("to"), approvedBy: try args.string("approved_by"))
+        case "extend":
+            let allowance = try ControlArgument.allowance(try args.string("by"), language: args.language)
+            self = .extend(
+                by: allowance,
+                reason: try args.optionalString("reason") ?? "",
+                approvedBy: try args.string("approved_by")
+            )
+        case "feedback":
+            self = .feedback(
+                satisfaction: try args.int("satisfaction"),
+                comment: try args.optionalString("comment")
+            )
+        default:
+            throw args.invalid(zh: "未知命令“complaint \(name)”", en: "unknown command 'complaint \(name)'")
+        }
+    }
+}
+
+/// The `args` object of a request, read by name with errors that say which argument and what it must be.
+private struct ArgumentValues {
+    let values: [(String, JSONValue)]
+    let language: Language
+
+    init(_ values: [(String, JSONValue)], language: Language) {
+        self.values = values
+        self.language = language
+    }
+
+    func invalid(zh: String, en: String) -> ControlError {
+        ControlError(code: .invalid, zh: zh, en: en, language: language)
+    }
+
+    func missing(_ name: String) -> ControlError {
+        invalid(zh: "缺少参数：\(name)", en: "missing argument: \(name)")
+    }
+
+    private func value(_ name: String) -> JSONValue? {
+        switch values.first(where: { $0.0 == name })?.1 {
+        case nil, .null?: return nil
+        case let value?: return value
+        }
+    }
+
+    func string(_ name: String) throws(ControlError) -> String {
+        guard let value = try optionalString(name) else { throw missing(name) }
+        return value
+    }
+
+    func optionalString(_ name: String) throws(ControlError) -> String? {
+        guard let value = value(name) else { return nil }
+        guard case .string(let text) = value else {
+            throw invalid(zh: "参数 \(name) 须为字符串", en: "argument \(name) must be a string")
+        }
+        return text
+    }
+
+    func int(_ name: String) throws(ControlError) -> Int {
+        guard let value = try optionalInt(name) else { throw missing(name) }
+        return value
+    }
+
+    func optionalInt(_ name: String) throws(ControlError) -> Int? {
+        guard let value = value(name) else { return nil }
+        guard case .int(let number) = value, let int = Int(exactly: number) else {
+            throw invalid(zh: "参数 \(name) 须为整数", en: "argument \(name) must be an integer")
+        }
+        return int
+    }
+
+    func bool(_ name: String) throws(ControlError) -> Bool {
+        guard let value = value(name) else { return false }
+        guard case .bool(let flag) = value else {
+            throw invalid(zh: "参数 \(name) 须为 true 或 false", en: "argument \(name) must be true or false")
+        }
+        return flag
+    }
+
+    func strings(_ name: String) throws(ControlError) -> [String] {
+        guard let value = value(name) else { return [] }
+        guard case .array(let elements) = value else {
+            throw invalid(zh: "参数 \(name) 须为字符串列表", en: "argument \(name) must be a list of strings")
+        }
+        var result: [String] = []
+        for element in elements {
+            guard case .string(let text) = element else {
+                throw invalid(zh: "参数 \(name) 须为字符串列表", en: "argument \(name) must be a list of strings")
+            }
+            result.append(text)
+        }
+        return result
+    }
+
+    func optionalTime(_ name: String) throws(ControlError) -> Date? {
+        guard let text = try optionalString(name) else { return nil }
+        return try ControlArgument.time(text, option: name, language: language)
+    }
+
+    func optionalDate(_ name: String) throws(ControlError) -> LocalDate? {
+        guard let text = try optionalString(name) else { return nil }
+        return try ControlArgument.date(text, option: name, language: language)
+    }
+}
+
+extension ControlRequest {
+    /// A request for a typed command.
+    public init(_ command: ControlCommand, actAs: String? = nil, language: Language = .en) {
+        self.init(command: command.name, actAs: actAs, language: language, arguments: command.arguments)
+    }
+
+    /// The typed command of this request, checked.
+    public func decodedCommand() throws(ControlError) -> ControlCommand {
+        try ControlCommand(name: command, arguments: arguments, language: language)
+    }
+}

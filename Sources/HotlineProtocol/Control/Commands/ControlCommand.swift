@@ -1,0 +1,105 @@
+import Foundation
+import HotlineCore
+
+/// Every request the control socket takes (SPEC §6), typed: `hotlinectl` builds one, the daemon decodes one, and
+/// both use the same checks. On the wire it is `{"command": "<name>", "args": {…}}` inside ``ControlRequest``.
+public enum ControlCommand: Sendable, Equatable {
+    case status
+    case departmentAdd(Department)
+    case departmentList
+    case staffAdd(StaffMember)
+    case staffList(department: String?)
+    case calls(CallListQuery)
+    case callShow(call: String)
+    case clockAdvance(seconds: Int)
+    case clockSet(Date)
+    case complaintFile(ComplaintFiling)
+    case complaintShow(id: String)
+    case complaintList(ComplaintListQuery)
+    /// One of the verbs that act on a complaint (R3–R16).
+    case complaint(id: String, ComplaintVerb)
+    case calendarImport(file: String, content: String)
+    case calendarShow(month: YearMonth?)
+    case qaEscalations(from: LocalDate?, to: LocalDate?, department: String?)
+    case qaStats(period: ReportingPeriod)
+    case auditVerify(id: String?)
+    /// Follow warnings and breaches as they fire (one JSON line each), until the client goes away.
+    case watch
+}
+
+/// `calls [--active|--missed] [--since T] [--limit N]`.
+public struct CallListQuery: Sendable, Equatable {
+    public enum Filter: String, Sendable, Equatable, Codable, CaseIterable {
+        case all
+        /// Calls still in progress.
+        case active
+        /// Calls nobody answered (missed or abandoned): the call-back list.
+        case missed
+    }
+
+    public var filter: Filter
+    public var since: Date?
+    /// 1…100,000.
+    public var limit: Int
+
+    public init(filter: Filter = .all, since: Date? = nil, limit: Int = 100) {
+        self.filter = filter
+        self.since = since
+        self.limit = limit
+    }
+}
+
+/// `complaint list [--mine] [--dept D] [--state S] [--overdue] [--limit N]`.
+public struct ComplaintListQuery: Sendable, Equatable {
+    public var mine: Bool
+    public var department: String?
+    public var state: ComplaintState?
+    public var overdue: Bool
+    public var limit: Int
+
+    public init(
+        mine: Bool = false,
+        department: String? = nil,
+        state: ComplaintState? = nil,
+        overdue: Bool = false,
+        limit: Int = 100
+    ) {
+        self.mine = mine
+        self.department = department
+        self.state = state
+        self.overdue = overdue
+        self.limit = limit
+    }
+}
+
+/// A verb that acts on one complaint, with staff named by login (the daemon looks them up).
+public enum ComplaintVerb: Sendable, Equatable {
+    case resolve(answer: String)
+    case transfer(to: String, reason: String)
+    case accept(handler: String?)
+    case returnToCoordination(reason: String)
+    case reroute(to: String, reason: String)
+    case reply(result: String)
+    case urge(note: String?)
+    case escalate(to: EscalationLevel, reason: String)
+    case handover(to: String, approvedBy: String)
+    case extend(by: Allowance, reason: String, approvedBy: String)
+    case feedback(satisfaction: Int, comment: String?)
+
+    /// The word after `complaint` on the command line and in the wire name (`complaint.return`).
+    public var name: String {
+        switch self {
+        case .resolve: return "resolve"
+        case .transfer: return "transfer"
+        case .accept: return "accept"
+        case .returnToCoordination: return "return"
+        case .reroute: return "reroute"
+        case .reply: return "reply"
+        case .urge: return "urge"
+        case .escalate: return "escalate"
+        case .handover: return "handover"
+        case .extend: return "extend"
+        case .feedback: return "feedback"
+        }
+    }
+}
