@@ -78,6 +78,26 @@ public struct GlobalOptions: ParsableArguments {
         }
     }
 
+    /// Prints the result: JSON as received, or the human form of the typed reply.
+    func emit<Reply: ControlReply>(_ result: JSONValue, as type: Reply.Type, human: (Reply) -> String) throws {
+        if json {
+            print(result.serialized(pretty: true))
+            return
+        }
+        let reply: Reply
+        do {
+            reply = try Reply(json: result)
+        } catch {
+            throw failure(
+                status: 1,
+                zh: "无法读取守护进程的应答（版本不一致？）：\(error)",
+                en: "cannot read the daemon's answer (a different version?): \(error)"
+            )
+        }
+        let text = human(reply)
+        if !text.isEmpty { print(text) }
+    }
+
     /// Prints the result: JSON as received, or the human form.
     func emit(_ result: JSONValue, human: (JSONValue) -> String) {
         if json {

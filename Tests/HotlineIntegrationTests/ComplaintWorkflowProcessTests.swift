@@ -295,17 +295,21 @@ struct ComplaintWorkflowProcessTests {
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: daemon.directory)
         // The other users run a copy beside the sockets: the checkout may sit in a directory only root can enter.
         let hotlinectl = daemon.directory + "/hotlinectl"
-        try FileManager.default.copyItem(atPath: TestEnvironment.binDirectory + "/hotlinectl", toPath: hotlinectl)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: hotlinectl)
+        try TestEnvironment.copyExecutable(TestEnvironment.binDirectory + "/hotlinectl", to: hotlinectl)
         _ = try daemon.ctlJSON(["staff", "add", user, "--name", "测试员", "--dept", "SVC", "--role", "operator"])
         func run(as name: String, _ arguments: [String]) throws -> ProcessRunner.Result {
-            try ProcessRunner.run(
-                [
-                    "/usr/sbin/runuser", "-u", name, "--", hotlinectl, "--socket", daemon.controlSocket,
-                ]
-                    + arguments,
-                environment: ["LANG": "C"]
-            )
+            // Other tests spawn processes meanwhile; a child forked while the copy was being written holds its
+            // descriptor until it execs, and exec then fails with ETXTBSY. That is the only failure retried.
+            var attempt = 0
+            while true {
+                let result = try ProcessRunner.run(
+                    ["/usr/sbin/runuser", "-u", name, "--", hotlinectl, "--socket", daemon.controlSocket] + arguments,
+                    environment: ["LANG": "C"]
+                )
+                attempt += 1
+                guard result.stderr.contains("Text file busy"), attempt < 10 else { return result }
+                Thread.sleep(forTimeInterval: 0.2)
+            }
         }
         let filed = try run(as: user, ["complaint", "file", "--matter", "本人登记", "--json"])
         #expect(filed.status == 0, "\(filed.output)")

@@ -38,6 +38,18 @@ enum TestEnvironment {
     }
 
     /// Creates a database of its own for one test, so tests run in parallel without seeing each other's rows.
+    /// Copies a program with its descriptor closed on exec, so no concurrently spawned child keeps it open for
+    /// writing (which makes exec of the copy fail with ETXTBSY).
+    static func copyExecutable(_ source: String, to destination: String) throws {
+        let data = try Data(contentsOf: URL(fileURLWithPath: source))
+        let descriptor = open(destination, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        guard descriptor >= 0 else { throw TestSetupError.command("cannot create \(destination)", "errno \(errno)") }
+        defer { close(descriptor) }
+        let written = data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == data.count else { throw TestSetupError.command("short write to \(destination)", "") }
+        fchmod(descriptor, 0o755)
+    }
+
     static func makeDatabase() throws -> String {
         let admin = try PGConnection(conninfo: try conninfo)
         defer { admin.close() }

@@ -41,41 +41,34 @@ extension HotlineCtl {
                     )
                 }
                 let result = try global.send(.calendarImport(file: file, content: text))
-                global.emit(result) { json in
+                try global.emit(result, as: CalendarImportReport.self) { report in
                     let zh = global.language == .zh
-                    let holidays = json["holidays"]?.intValue ?? 0
-                    let workdays = json["workdays"]?.intValue ?? 0
                     var lines = [
                         zh
-                            ? "已导入 \(file)：节假日 \(holidays) 天，调休上班 \(workdays) 天"
-                            : "imported \(file): \(holidays) holidays, \(workdays) make-up working days"
+                            ? "已导入 \(file)：节假日 \(report.holidays) 天，调休上班 \(report.workdays) 天"
+                            : "imported \(file): \(report.holidays) holidays, \(report.workdays) make-up working days"
                     ]
-                    func years(_ key: String) -> String {
-                        (json[key]?.arrayValue ?? []).compactMap(\.intValue).map(String.init).joined(separator: ", ")
-                    }
-                    if !years("official_years").isEmpty {
+                    let official = report.officialYears.map(String.init).joined(separator: ", ")
+                    let partial = report.partialYears.map(String.init).joined(separator: ", ")
+                    if !official.isEmpty {
                         lines.append(
                             zh
-                                ? "官方放假安排：\(years("official_years")) 年（取代暂定的法定节假日）"
-                                : "official schedule for \(years("official_years")) (replaces the provisional days)"
+                                ? "官方放假安排：\(official) 年（取代暂定的法定节假日）"
+                                : "official schedule for \(official) (replaces the provisional days)"
                         )
                     }
-                    if !years("partial_years").isEmpty {
+                    if !partial.isEmpty {
                         lines.append(
                             zh
-                                ? "\(years("partial_years")) 年：文件未包含全部法定节假日，仅补充个别日期；暂定日仍然有效"
-                                : "\(years("partial_years")): not every statutory holiday is in the file, so it adds to "
+                                ? "\(partial) 年：文件未包含全部法定节假日，仅补充个别日期；暂定日仍然有效"
+                                : "\(partial): not every statutory holiday is in the file, so it adds to "
                                     + "the calendar and the provisional days stay"
                         )
                     }
-                    let moved = json["moved_deadlines"]?.arrayValue ?? []
+                    let moved = report.movedDeadlines
                     lines.append(zh ? "调整到期时间的待办时限：\(moved.count) 个" : "pending deadlines moved: \(moved.count)")
                     for move in moved {
-                        let complaint = move["complaint"]?.stringValue ?? ""
-                        let kind = move["kind"]?.stringValue ?? ""
-                        let old = move["old_due_at"]?.stringValue ?? ""
-                        let new = move["new_due_at"]?.stringValue ?? ""
-                        lines.append("  #\(complaint) \(kind): \(old) → \(new)")
+                        lines.append("  #\(move.complaint) \(move.kind): \(move.oldDueAt) → \(move.newDueAt)")
                     }
                     return lines.joined(separator: "\n")
                 }
@@ -106,30 +99,28 @@ extension HotlineCtl {
             func run() throws {
                 let result = try global.send(.calendarShow(month: month.flatMap(YearMonth.init(string:))))
                 let zh = global.language == .zh
-                global.emit(result) { json in
+                try global.emit(result, as: CalendarMonthView.self) { sheet in
                     let provisionalMark = zh ? "（暂定）" : " (provisional)"
                     var table = TextTable(
                         headers: zh ? ["日期", "星期", "上班", "工作分钟", "说明"] : ["Date", "Day", "Working", "Minutes", "Note"]
                     )
-                    for day in json["days"]?.arrayValue ?? [] {
-                        let weekday = day["weekday"]?.stringValue.flatMap(Weekday.init(rawValue:))
+                    for day in sheet.days {
+                        let weekday = Weekday(rawValue: day.weekday)
                         var note: String
-                        switch day["override"]?.stringValue {
-                        case "holiday"?: note = (zh ? "节假日 " : "holiday ") + (day["name"]?.stringValue ?? "")
-                        case "workday"?:
-                            note = (zh ? "调休上班 " : "make-up working day ") + (day["name"]?.stringValue ?? "")
+                        switch day.override {
+                        case "holiday"?: note = (zh ? "节假日 " : "holiday ") + (day.name ?? "")
+                        case "workday"?: note = (zh ? "调休上班 " : "make-up working day ") + (day.name ?? "")
                         default: note = ""
                         }
-                        if day["provisional"]?.boolValue == true { note += provisionalMark }
+                        if day.provisional { note += provisionalMark }
                         table.append([
-                            day["date"]?.stringValue ?? "", weekday?.abbreviation(in: global.language) ?? "",
-                            day["working"]?.boolValue == true ? (zh ? "是" : "yes") : (zh ? "否" : "no"),
-                            String(day["business_minutes"]?.intValue ?? 0), note,
+                            day.date, weekday?.abbreviation(in: global.language) ?? day.weekday,
+                            day.working ? (zh ? "是" : "yes") : (zh ? "否" : "no"), String(day.businessMinutes), note,
                         ])
                     }
                     var output = table.render()
-                    if json["official"]?.boolValue == false {
-                        let through = json["calendar_official_through"]?.stringValue
+                    if !sheet.official {
+                        let through = sheet.calendarOfficialThrough
                         output +=
                             zh
                             ? "\n本年度尚未导入官方放假安排，标“暂定”的日子按法定节假日规则推算，且不含调休上班日"

@@ -35,7 +35,7 @@ extension HotlineCtl {
             func run() throws {
                 let seconds = ClockDuration.seconds(duration) ?? 0
                 let result = try global.send(.clockAdvance(seconds: seconds))
-                global.emit(result) { json in StatusReport(json: json).now }
+                try global.emit(result, as: StatusReport.self) { $0.now }
             }
         }
 
@@ -64,7 +64,7 @@ extension HotlineCtl {
 
             func run() throws {
                 let result = try global.send(.clockSet(try instant()))
-                global.emit(result) { json in StatusReport(json: json).now }
+                try global.emit(result, as: StatusReport.self) { $0.now }
             }
         }
     }

@@ -103,18 +103,17 @@ extension HotlineCtl {
                     )
                 )
                 let language = global.language
-                global.emit(result) { json in
+                try global.emit(result, as: [ComplaintView].self) { complaints in
                     var table = TextTable(
                         headers: language == .zh
                             ? ["编号", "状态", "来电人", "首问责任人", "部门", "受理时间", "升级"]
                             : ["ID", "State", "Caller", "First responder", "Department", "Received", "Escalation"]
                     )
-                    for item in json.arrayValue ?? [] {
+                    for complaint in complaints {
                         table.append([
-                            item["id"]?.stringValue ?? "", ComplaintText.state(item["state"]?.stringValue, language),
-                            item["caller_name"]?.stringValue ?? "-", item["first_responder"]?.stringValue ?? "",
-                            item["department"]?.stringValue ?? "", item["received_at"]?.stringValue ?? "",
-                            item["escalation_level"]?.stringValue ?? "none",
+                            complaint.id, ComplaintText.state(complaint.state, language), complaint.callerName ?? "-",
+                            complaint.firstResponder, complaint.department, complaint.receivedAt,
+                            complaint.escalationLevel,
                         ])
                     }
                     return table.render()
@@ -311,11 +310,10 @@ extension HotlineCtl {
             @OptionGroup var global: GlobalOptions
             func run() throws {
                 let result = try global.send(.auditVerify(id: id))
-                global.emit(result) { json in
-                    let count = json["complaints"]?.intValue ?? 0
-                    return global.language == .zh
-                        ? "已核验 \(count) 件投诉的签名记录，全部一致"
-                        : "verified the signed trail of \(count) complaint(s): all intact"
+                try global.emit(result, as: AuditReport.self) { report in
+                    global.language == .zh
+                        ? "已核验 \(report.complaints) 件投诉的签名记录，全部一致"
+                        : "verified the signed trail of \(report.complaints) complaint(s): all intact"
                 }
             }
         }
@@ -326,7 +324,7 @@ extension GlobalOptions {
     /// Sends a complaint command and prints the complaint that results.
     func complaint(_ command: ControlCommand) throws {
         let result = try send(command)
-        emit(result) { ComplaintText.render($0, language) }
+        try emit(result, as: ComplaintView.self) { ComplaintText.render($0, language) }
     }
 }
 
@@ -354,74 +352,56 @@ enum ComplaintText {
         ][code] ?? code
     }
 
-    static func render(_ json: JSONValue, _ language: Language) -> String {
+    static func render(_ complaint: ComplaintView, _ language: Language) -> String {
         let zh = language == .zh
-        func value(_ key: String) -> String {
-            switch json[key] {
-            case .string(let text)?: return text
-            case .int(let number)?: return String(number)
-            case .bool(let flag)?: return flag ? (zh ? "是" : "yes") : (zh ? "否" : "no")
-            default: return "-"
-            }
-        }
+        func yesNo(_ flag: Bool) -> String { flag ? (zh ? "是" : "yes") : (zh ? "否" : "no") }
         var summary = TextTable(headers: ["", ""])
-        let fields: [(String, String, String)] = [
-            ("id", "编号", "Complaint"), ("state", "状态", "State"), ("urgent", "紧急", "Urgent"),
-            ("caller_name", "来电人", "Caller"), ("caller_phone", "联系电话", "Phone"), ("matter", "反映事项", "Matter"),
-            ("first_responder", "首问责任人", "First responder"), ("responsible", "当前责任人", "Responsible"),
-            ("department", "当前部门", "Department"), ("handler", "承办人", "Handler"),
-            ("received_at", "受理时间", "Received"), ("escalation_level", "升级", "Escalation"),
-            ("satisfaction", "满意度", "Satisfaction"),
+        let fields: [(String, String)] = [
+            (zh ? "编号" : "Complaint", complaint.id), (zh ? "状态" : "State", state(complaint.state, language)),
+            (zh ? "紧急" : "Urgent", yesNo(complaint.urgent)), (zh ? "来电人" : "Caller", complaint.callerName ?? "-"),
+            (zh ? "联系电话" : "Phone", complaint.callerPhone ?? "-"), (zh ? "反映事项" : "Matter", complaint.matter),
+            (zh ? "首问责任人" : "First responder", complaint.firstResponder),
+            (zh ? "当前责任人" : "Responsible", complaint.responsible),
+            (zh ? "当前部门" : "Department", complaint.department), (zh ? "承办人" : "Handler", complaint.handler ?? "-"),
+            (zh ? "受理时间" : "Received", complaint.receivedAt),
+            (zh ? "升级" : "Escalation", word(complaint.escalationLevel, language)),
+            (zh ? "满意度" : "Satisfaction", complaint.satisfaction.map(String.init) ?? "-"),
         ]
-        for (key, zhLabel, enLabel) in fields {
-            let text =
-                key == "state"
-                ? state(json[key]?.stringValue, language)
-                : key == "escalation_level" ? word(json[key]?.stringValue, language) : value(key)
-            summary.append([zh ? zhLabel : enLabel, text])
-        }
+        for (label, value) in fields { summary.append([label, value]) }
         var output = summary.render().split(separator: "\n").dropFirst().joined(separator: "\n")
-        let deadlines = json["deadlines"]?.arrayValue ?? []
-        if !deadlines.isEmpty {
+        if !complaint.deadlines.isEmpty {
             var table = TextTable(
                 headers: zh
                     ? ["时限", "部门", "到期", "状态", "剩余(分)"] : ["Deadline", "Department", "Due", "State", "Left (min)"]
             )
-            for deadline in deadlines {
-                let left = deadline["seconds_left"]?.intValue.map { String($0 / 60) } ?? "-"
+            for deadline in complaint.deadlines {
                 table.append([
-                    word(deadline["kind"]?.stringValue, language), deadline["department"]?.stringValue ?? "",
-                    deadline["due_at"]?.stringValue ?? "", word(deadline["state"]?.stringValue, language), left,
+                    word(deadline.kind, language), deadline.department, deadline.dueAt, word(deadline.state, language),
+                    deadline.secondsLeft.map { String($0 / 60) } ?? "-",
                 ])
             }
             output += "\n\n" + table.render()
-            for deadline in deadlines {
-                output += "\n  \(word(deadline["kind"]?.stringValue, language)): "
-                output += deadline["explanation"]?.stringValue ?? ""
+            for deadline in complaint.deadlines {
+                output += "\n  \(word(deadline.kind, language)): \(deadline.explanation)"
                 // Due times a calendar import moved (SPEC §4), each with the old time and the reason.
-                for move in deadline["moves"]?.arrayValue ?? [] {
-                    let old = move["old_due_at"]?.stringValue ?? ""
-                    let new = move["new_due_at"]?.stringValue ?? ""
-                    let reason = move["reason"]?.stringValue ?? ""
+                for move in deadline.moves {
                     output +=
                         zh
-                        ? "\n    到期时间已由 \(old) 调整为 \(new)(\(reason))"
-                        : "\n    Due time moved from \(old) to \(new) (\(reason))"
+                        ? "\n    到期时间已由 \(move.oldDueAt) 调整为 \(move.newDueAt)(\(move.reason))"
+                        : "\n    Due time moved from \(move.oldDueAt) to \(move.newDueAt) (\(move.reason))"
                 }
             }
         }
         var hops = TextTable(
             headers: zh ? ["#", "时间", "动作", "签名人", "部门", "说明"] : ["#", "At", "Action", "By", "Department", "Text"]
         )
-        for hop in json["hops"]?.arrayValue ?? [] {
-            let by = (hop["by"]?.stringValue ?? "") + (hop["acting_root"]?.boolValue == true ? " (root)" : "")
-            var text = hop["text"]?.stringValue ?? ""
+        for hop in complaint.hops {
+            var text = hop.text
             // A close without text says why it closed (after feedback, or after the quiet period).
-            if text.isEmpty, hop["action"] == .string("closed") { text = word(hop["subject"]?.stringValue, language) }
+            if text.isEmpty, hop.action == "closed" { text = word(hop.subject, language) }
             hops.append([
-                String(hop["seq"]?.intValue ?? 0), hop["at"]?.stringValue ?? "",
-                word(hop["action"]?.stringValue, language), by,
-                hop["department"]?.stringValue ?? "", text,
+                String(hop.seq), hop.at, word(hop.action, language), hop.by + (hop.actingRoot ? " (root)" : ""),
+                hop.department ?? "", text,
             ])
         }
         return output + "\n\n" + hops.render()

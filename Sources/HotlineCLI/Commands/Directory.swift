@@ -39,8 +39,8 @@ extension HotlineCtl {
                 let result = try global.send(
                     .departmentAdd(Department(code: code, name: name, head: head, isCoordination: coordination))
                 )
-                global.emit(result) { json in
-                    "\(Labels.text(.departmentAdded, global.language)): \(Department(json: json).code)"
+                try global.emit(result, as: DepartmentRecord.self) { department in
+                    "\(Labels.text(.departmentAdded, global.language)): \(department.code)"
                 }
             }
         }
@@ -56,16 +56,15 @@ extension HotlineCtl {
             func run() throws {
                 let result = try global.send(.departmentList)
                 let language = global.language
-                global.emit(result) { json in
+                try global.emit(result, as: [DepartmentRecord].self) { departments in
                     var table = TextTable(headers: [
                         Labels.text(.code, language), Labels.text(.name, language), Labels.text(.head, language),
                         Labels.text(.coordination, language),
                     ])
-                    for item in json.arrayValue ?? [] {
-                        let department = Department(json: item)
+                    for department in departments {
                         table.append([
                             department.code, department.name, department.head ?? "-",
-                            Labels.text(department.isCoordination ? .yes : .no, language),
+                            Labels.text(department.coordination ? .yes : .no, language),
                         ])
                     }
                     return table.render()
@@ -132,8 +131,8 @@ extension HotlineCtl {
                     extension: phoneExtension
                 )
                 let result = try global.send(.staffAdd(member))
-                global.emit(result) { json in
-                    "\(Labels.text(.staffAdded, global.language)): \(StaffMember(json: json).login)"
+                try global.emit(result, as: StaffRecord.self) { member in
+                    "\(Labels.text(.staffAdded, global.language)): \(member.login)"
                 }
             }
         }
@@ -152,17 +151,16 @@ extension HotlineCtl {
             func run() throws {
                 let result = try global.send(.staffList(department: dept))
                 let language = global.language
-                global.emit(result) { json in
+                try global.emit(result, as: [StaffRecord].self) { staff in
                     var table = TextTable(headers: [
                         Labels.text(.login, language), Labels.text(.name, language),
                         Labels.text(.department, language), Labels.text(.rank, language),
                         Labels.text(.roles, language), Labels.text(.extensionNumber, language),
                     ])
-                    for item in json.arrayValue ?? [] {
-                        let member = StaffMember(json: item)
+                    for member in staff {
                         table.append([
                             member.login, member.name, member.department, String(member.rank),
-                            member.roles.sorted().map(\.rawValue).joined(separator: ","), member.extension ?? "-",
+                            member.roles.joined(separator: ","), member.extension ?? "-",
                         ])
                     }
                     return table.render()

@@ -118,7 +118,7 @@ extension HotlineCtl.QA {
 
         func run() throws {
             let stats = try global.send(.qaStats(period: try global.period(period)))
-            let status = StatusReport(json: try global.send(.status))
+            let status = try StatusReport(json: try global.send(.status))
             let html = QAReport.render(
                 period: ReportingPeriod(parsing: period)?.description ?? period,
                 stats: stats,

@@ -21,8 +21,7 @@ extension HotlineCtl {
         func run() throws {
             let result = try global.send(.status)
             let language = global.language
-            global.emit(result) { json in
-                let report = StatusReport(json: json)
+            try global.emit(result, as: StatusReport.self) { report in
                 var table = TextTable(headers: ["", ""])
                 table.rows = [
                     [Labels.text(.version, language), report.version],

@@ -1,7 +1,7 @@
 import HotlineCore
 
 /// The `status` report (SPEC §6): field names are part of the CLI's stable `--json` contract.
-public struct StatusReport: Sendable, Equatable {
+public struct StatusReport: ControlReply, Equatable {
     public var version: String
     public var database: String
     public var spoolDepth: Int
@@ -39,75 +39,9 @@ public struct StatusReport: Sendable, Equatable {
         self.warnings = warnings
     }
 
-    public var json: JSONValue {
-        .object([
-            ("version", .string(version)),
-            ("database", .string(database)),
-            ("spool_depth", .int(Int64(spoolDepth))),
-            ("pending_deadlines", .int(Int64(pendingDeadlines))),
-            ("pbx_connections", .int(Int64(pbxConnections))),
-            ("clock", .string(clock)),
-            ("now", .string(now)),
-            ("state", .string(state)),
-            ("calendar_official_through", calendarOfficialThrough.map(JSONValue.string) ?? .null),
-            ("warnings", .array(warnings.map(JSONValue.string))),
-        ])
-    }
-
-    public init(json: JSONValue) {
-        version = json["version"]?.stringValue ?? ""
-        database = json["database"]?.stringValue ?? ""
-        spoolDepth = json["spool_depth"]?.intValue ?? 0
-        pendingDeadlines = json["pending_deadlines"]?.intValue ?? 0
-        pbxConnections = json["pbx_connections"]?.intValue ?? 0
-        clock = json["clock"]?.stringValue ?? ""
-        now = json["now"]?.stringValue ?? ""
-        state = json["state"]?.stringValue ?? ""
-        calendarOfficialThrough = json["calendar_official_through"]?.stringValue
-        warnings = json["warnings"]?.arrayValue?.compactMap(\.stringValue) ?? []
-    }
-}
-
-extension Department {
-    public var json: JSONValue {
-        .object([
-            ("code", .string(code)),
-            ("name", .string(name)),
-            ("head", head.map(JSONValue.string) ?? .null),
-            ("coordination", .bool(isCoordination)),
-        ])
-    }
-
-    public init(json: JSONValue) {
-        self.init(
-            code: json["code"]?.stringValue ?? "",
-            name: json["name"]?.stringValue ?? "",
-            head: json["head"]?.stringValue,
-            isCoordination: json["coordination"]?.boolValue ?? false
-        )
-    }
-}
-
-extension StaffMember {
-    public var json: JSONValue {
-        .object([
-            ("login", .string(login)),
-            ("name", .string(name)),
-            ("department", .string(department)),
-            ("rank", .int(Int64(rank))),
-            ("roles", .array(roles.sorted().map { .string($0.rawValue) })),
-            ("extension", self.extension.map(JSONValue.string) ?? .null),
-        ])
-    }
-
-    public init(json: JSONValue) {
-        self.init(
-            login: json["login"]?.stringValue ?? "",
-            name: json["name"]?.stringValue ?? "",
-            department: json["department"]?.stringValue ?? "",
-            rank: json["rank"]?.intValue ?? 0,
-            roles: Set((json["roles"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(Role.init(rawValue:)) }),
-            extension: json["extension"]?.stringValue
-        )
+    enum CodingKeys: String, CodingKey {
+        case version, database, spoolDepth = "spool_depth", pendingDeadlines = "pending_deadlines"
+        case pbxConnections = "pbx_connections", clock, now, state
+        case calendarOfficialThrough = "calendar_official_through", warnings
     }
 }

@@ -16,38 +16,25 @@ extension ControlHandler {
                 language: language
             )
         }
-        let broken = results.filter { !$0.1.isOK }
-        let json = JSONValue.object([
-            ("complaints", .int(Int64(results.count))),
-            ("ok", .bool(broken.isEmpty)),
-            (
-                "broken",
-                .array(
-                    broken.map { complaint, result in
-                        guard case .brokenAt(let sequence, let reason) = result else { return .null }
-                        return .object([
-                            ("complaint", .string(complaint)),
-                            ("hop", .int(Int64(sequence))),
-                            ("reason", .string(reason.message.en)),
-                        ])
-                    }
-                )
-            ),
-        ])
-        if !broken.isEmpty {
-            let first = broken[0]
-            guard case .brokenAt(let sequence, let reason) = first.1 else { return json }
+        let broken: [(complaint: String, hop: Int, reason: HopChain.BreakReason)] = results.compactMap {
+            complaint,
+            result in
+            guard case .brokenAt(let sequence, let reason) = result else { return nil }
+            return (complaint, sequence, reason)
+        }
+        // A broken chain is a refusal under R9 (exit 3), naming the first complaint and hop that do not match.
+        if let first = broken.first {
             let more = broken.count > 1 ? broken.count : 0
             throw ControlError(
                 code: .refused,
                 rule: "R9",
-                zh: "R9：投诉 \(first.0) 的签名记录在第 \(sequence) 步（hop \(sequence)）核验不符：\(reason.message.zh)"
+                zh: "R9：投诉 \(first.complaint) 的签名记录在第 \(first.hop) 步（hop \(first.hop)）核验不符：\(first.reason.message.zh)"
                     + (more > 0 ? "（共 \(more) 件投诉不符）" : ""),
-                en: "R9: the signed trail of complaint \(first.0) does not verify at hop \(sequence): "
-                    + reason.message.en + (more > 0 ? " (\(more) complaints broken)" : ""),
+                en: "R9: the signed trail of complaint \(first.complaint) does not verify at hop \(first.hop): "
+                    + first.reason.message.en + (more > 0 ? " (\(more) complaints broken)" : ""),
                 language: language
             )
         }
-        return json
+        return AuditReport(complaints: results.count, ok: true, broken: []).json
     }
 }

@@ -60,54 +60,45 @@ extension ControlHandler {
                 ]
             )
         }
-        return .object([
-            ("file", .string(file)),
-            ("holidays", .int(Int64(overrides.filter { $0.kind == .holiday }.count))),
-            ("workdays", .int(Int64(overrides.filter { $0.kind == .workday }.count))),
-            ("official_years", .array(years.filter(calendar.isOfficial(year:)).map { .int(Int64($0)) })),
-            ("partial_years", .array(years.filter { !calendar.isOfficial(year: $0) }.map { .int(Int64($0)) })),
-            ("calendar_official_through", calendar.officialThrough.map { .string($0.description) } ?? .null),
-            (
-                "moved_deadlines",
-                .array(
-                    moves.map { move in
-                        .object([
-                            ("complaint", .string(move.complaintID)),
-                            ("kind", .string(move.kind)),
-                            ("old_due_at", .string(TimeFormatting.rfc3339(move.oldDueAt, timeZone: timeZone))),
-                            ("new_due_at", .string(TimeFormatting.rfc3339(move.newDueAt, timeZone: timeZone))),
-                        ])
-                    }
+        func time(_ date: Date) -> String { TimeFormatting.rfc3339(date, timeZone: timeZone) }
+        return CalendarImportReport(
+            file: file,
+            holidays: overrides.filter { $0.kind == .holiday }.count,
+            workdays: overrides.filter { $0.kind == .workday }.count,
+            officialYears: years.filter(calendar.isOfficial(year:)),
+            partialYears: years.filter { !calendar.isOfficial(year: $0) },
+            calendarOfficialThrough: calendar.officialThrough?.description,
+            movedDeadlines: moves.map { move in
+                CalendarImportReport.MovedDeadline(
+                    complaint: move.complaintID,
+                    kind: move.kind,
+                    oldDueAt: time(move.oldDueAt),
+                    newDueAt: time(move.newDueAt)
                 )
-            ),
-        ])
+            }
+        ).json
     }
 
     func calendarMonth(_ requested: YearMonth?) -> JSONValue {
         let calendar = complaintRules.calendar
         let month = requested ?? YearMonth(calendar.localDate(of: clock.now()))
-        return .object([
-            ("month", .string(month.description)),
-            ("time_zone", .string(calendar.timeZone.identifier)),
-            ("working_day_minutes", .int(Int64(calendar.standardWorkingDayMinutes))),
-            ("official", .bool(calendar.isOfficial(year: month.year))),
-            ("calendar_official_through", calendar.officialThrough.map { .string($0.description) } ?? .null),
-            (
-                "days",
-                .array(
-                    calendar.monthSheet(month).map { day in
-                        .object([
-                            ("date", .string(day.date.description)),
-                            ("weekday", .string(day.weekday.rawValue)),
-                            ("working", .bool(day.isWorkingDay)),
-                            ("business_minutes", .int(Int64(day.businessMinutes))),
-                            ("override", day.override.map { .string($0.kind.rawValue) } ?? .null),
-                            ("name", day.override.map { .string($0.name) } ?? .null),
-                            ("provisional", .bool(day.override?.provisional == true)),
-                        ])
-                    }
+        return CalendarMonthView(
+            month: month.description,
+            timeZone: calendar.timeZone.identifier,
+            workingDayMinutes: calendar.standardWorkingDayMinutes,
+            official: calendar.isOfficial(year: month.year),
+            calendarOfficialThrough: calendar.officialThrough?.description,
+            days: calendar.monthSheet(month).map { day in
+                CalendarMonthView.Day(
+                    date: day.date.description,
+                    weekday: day.weekday.rawValue,
+                    working: day.isWorkingDay,
+                    businessMinutes: day.businessMinutes,
+                    override: day.override?.kind.rawValue,
+                    name: day.override?.name,
+                    provisional: day.override?.provisional == true
                 )
-            ),
-        ])
+            }
+        ).json
     }
 }

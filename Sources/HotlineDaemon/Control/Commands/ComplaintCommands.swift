@@ -123,94 +123,69 @@ extension ControlHandler {
         return complaintJSON(details, language: language)
     }
 
-    /// The `complaint show --json` shape of SPEC §6, plus the fields a person needs to act on the case.
+    /// The `complaint show --json` document of SPEC §6, with what a person needs to act on the case.
     func complaintJSON(_ details: ComplaintDetails, language: Language) -> JSONValue {
-        func time(_ date: Date?) -> JSONValue {
-            date.map { .string(TimeFormatting.rfc3339($0, timeZone: timeZone)) } ?? .null
-        }
-        func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+        func time(_ date: Date) -> String { TimeFormatting.rfc3339(date, timeZone: timeZone) }
         let now = clock.now()
-        return .object([
-            ("id", .string(details.id)),
-            ("state", .string(details.state)),
-            ("urgent", .bool(details.urgent)),
-            ("call", text(details.callID)),
-            ("caller_name", text(details.callerName)),
-            ("caller_phone", text(details.callerPhone)),
-            ("caller_address", text(details.callerAddress)),
-            ("matter", .string(details.matter)),
-            ("category", text(details.category)),
-            ("first_responder", .string(details.firstResponder)),
-            ("first_responder_department", .string(details.firstResponderDepartment)),
-            ("responsible", .string(details.responsible)),
-            ("department", .string(details.department)),
-            ("receiving_department", text(details.receivingDepartment)),
-            ("handler", text(details.handler)),
-            ("received_at", time(details.receivedAt)),
-            ("escalation_level", .string(details.escalationLevel)),
-            ("satisfaction", details.satisfaction.map { .int(Int64($0)) } ?? .null),
-            ("closed_at", time(details.closedAt)),
-            (
-                "deadlines",
-                .array(
-                    details.deadlines.map { deadline in
-                        .object([
-                            ("kind", .string(deadline.kind)),
-                            ("department", .string(deadline.department)),
-                            ("started_at", time(deadline.startedAt)),
-                            ("due_at", time(deadline.dueAt)),
-                            ("state", .string(deadline.state)),
-                            ("met_at", time(deadline.metAt)),
-                            ("breached_at", time(deadline.breachedAt)),
-                            (
-                                "seconds_left",
-                                deadline.state == "pending" ? .int(Int64(deadline.dueAt.timeIntervalSince(now))) : .null
-                            ),
-                            (
-                                "explanation",
-                                .string(
-                                    DeadlineExplanations.render(deadline.explanation, in: language, timeZone: timeZone)
-                                )
-                            ),
-                            ("provisional", .bool(DeadlineExplanations.isProvisional(deadline.explanation))),
-                            (
-                                "moves",
-                                .array(
-                                    deadline.moves.map { move in
-                                        .object([
-                                            ("at", time(move.at)),
-                                            ("old_due_at", time(move.oldDueAt)),
-                                            ("new_due_at", time(move.newDueAt)),
-                                            ("source", .string(move.source)),
-                                            ("changed_days", .array(move.changedDays.map { .string($0.description) })),
-                                            ("by", .string(move.by)),
-                                            ("reason", .string(move.reason(in: language))),
-                                        ])
-                                    }
-                                )
-                            ),
-                        ])
+        let view = ComplaintView(
+            id: details.id,
+            state: details.state,
+            urgent: details.urgent,
+            call: details.callID,
+            callerName: details.callerName,
+            callerPhone: details.callerPhone,
+            callerAddress: details.callerAddress,
+            matter: details.matter,
+            category: details.category,
+            firstResponder: details.firstResponder,
+            firstResponderDepartment: details.firstResponderDepartment,
+            responsible: details.responsible,
+            department: details.department,
+            receivingDepartment: details.receivingDepartment,
+            handler: details.handler,
+            receivedAt: time(details.receivedAt),
+            escalationLevel: details.escalationLevel,
+            satisfaction: details.satisfaction,
+            closedAt: details.closedAt.map(time),
+            deadlines: details.deadlines.map { deadline in
+                ComplaintView.Deadline(
+                    kind: deadline.kind,
+                    department: deadline.department,
+                    startedAt: time(deadline.startedAt),
+                    dueAt: time(deadline.dueAt),
+                    state: deadline.state,
+                    metAt: deadline.metAt.map(time),
+                    breachedAt: deadline.breachedAt.map(time),
+                    secondsLeft: deadline.state == "pending" ? Int(deadline.dueAt.timeIntervalSince(now)) : nil,
+                    explanation: DeadlineExplanations.render(deadline.explanation, in: language, timeZone: timeZone),
+                    provisional: DeadlineExplanations.isProvisional(deadline.explanation),
+                    moves: deadline.moves.map { move in
+                        ComplaintView.Move(
+                            at: time(move.at),
+                            oldDueAt: time(move.oldDueAt),
+                            newDueAt: time(move.newDueAt),
+                            source: move.source,
+                            changedDays: move.changedDays.map(\.description),
+                            by: move.by,
+                            reason: move.reason(in: language)
+                        )
                     }
                 )
-            ),
-            (
-                "hops",
-                .array(
-                    details.hops.map { hop in
-                        .object([
-                            ("seq", .int(Int64(hop.sequence))),
-                            ("action", .string(hop.action)),
-                            ("by", .string(hop.by)),
-                            ("acting_root", .bool(hop.actingRoot)),
-                            ("at", time(hop.at)),
-                            ("department", text(hop.department)),
-                            ("text", .string(hop.text)),
-                            ("subject", text(hop.subject)),
-                            ("approved_by", text(hop.approvedBy)),
-                        ])
-                    }
+            },
+            hops: details.hops.map { hop in
+                ComplaintView.Hop(
+                    seq: hop.sequence,
+                    action: hop.action,
+                    by: hop.by,
+                    actingRoot: hop.actingRoot,
+                    at: time(hop.at),
+                    department: hop.department,
+                    text: hop.text,
+                    subject: hop.subject,
+                    approvedBy: hop.approvedBy
                 )
-            ),
-        ])
+            }
+        )
+        return view.json
     }
 }

@@ -11,11 +11,11 @@ extension ControlHandler {
             try StaffDirectory.addDepartment(department, on: connection)
         }
         logger.info("department added", metadata: ["department": "\(added.code)", "by": "\(caller.name)"])
-        return added.json
+        return DepartmentRecord(added).json
     }
 
     func departments() throws -> JSONValue {
-        .array(try database.withConnectionBlocking(StaffDirectory.departments).map(\.json))
+        .array(try database.withConnectionBlocking(StaffDirectory.departments).map { DepartmentRecord($0).json })
     }
 
     func addStaff(_ member: StaffMember, caller: Caller, language: Language) throws -> JSONValue {
@@ -24,14 +24,14 @@ extension ControlHandler {
             try StaffDirectory.addStaff(member, on: connection)
         }
         logger.info("staff member added", metadata: ["login": "\(added.login)", "by": "\(caller.name)"])
-        return added.json
+        return StaffRecord(added).json
     }
 
     func staff(department: String?) throws -> JSONValue {
         .array(
             try database.withConnectionBlocking { connection in
                 try StaffDirectory.staff(department: department, on: connection)
-            }.map(\.json)
+            }.map { StaffRecord($0).json }
         )
     }
 }
