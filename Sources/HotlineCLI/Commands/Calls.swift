@@ -55,9 +55,9 @@ extension HotlineCtl {
             )
             let result = try global.send(.calls(query))
             let language = global.language
-            global.emit(result) { json in
+            try global.emit(result, as: [CallView].self) { calls in
                 var table = TextTable(headers: CallLabels.headers(language))
-                for call in json.arrayValue ?? [] { table.append(CallLabels.row(call, language)) }
+                for call in calls { table.append(CallLabels.row(call, language)) }
                 return table.render()
             }
         }
@@ -84,16 +84,11 @@ extension HotlineCtl {
             func run() throws {
                 let result = try global.send(.callShow(call: call))
                 let language = global.language
-                global.emit(result) { json in
+                try global.emit(result, as: CallDetailsView.self) { details in
                     var table = TextTable(headers: CallLabels.headers(language))
-                    table.append(CallLabels.row(json, language))
+                    table.append(CallLabels.row(details.call, language))
                     var events = TextTable(headers: ["", "", ""])
-                    for event in json["events"]?.arrayValue ?? [] {
-                        events.append([
-                            event["at"]?.stringValue ?? "", event["type"]?.stringValue ?? "",
-                            event["id"]?.stringValue ?? "",
-                        ])
-                    }
+                    for event in details.events { events.append([event.at, event.type, event.id]) }
                     let eventLines = events.render().split(separator: "\n").dropFirst().joined(separator: "\n")
                     return table.render() + "\n\n" + eventLines
                 }
@@ -110,8 +105,8 @@ enum CallLabels {
             : ["Call", "From", "Name", "To", "Offered", "Outcome", "First responder"]
     }
 
-    static func row(_ call: JSONValue, _ language: Language) -> [String] {
-        let outcome = call["outcome"]?.stringValue ?? ""
+    static func row(_ call: CallView, _ language: Language) -> [String] {
+        let outcome = call.outcome
         let outcomeText: String
         if language == .zh {
             outcomeText =
@@ -120,9 +115,8 @@ enum CallLabels {
             outcomeText = outcome.replacingOccurrences(of: "_", with: " ")
         }
         return [
-            call["call"]?.stringValue ?? "", call["from"]?.stringValue ?? "-", call["from_name"]?.stringValue ?? "-",
-            call["to"]?.stringValue ?? "-", call["offered_at"]?.stringValue ?? "-", outcomeText,
-            call["first_responder"]?.stringValue ?? "-",
+            call.call, call.from ?? "-", call.fromName ?? "-", call.to ?? "-", call.offeredAt ?? "-", outcomeText,
+            call.firstResponder ?? "-",
         ]
     }
 }

@@ -52,7 +52,7 @@ extension HotlineCtl {
                     let text = String(decoding: line, as: UTF8.self)
                     if global.json {
                         print(text)
-                    } else if let event = try? JSONValue.parse(line) {
+                    } else if let json = try? JSONValue.parse(line), let event = try? DeadlineAnnouncement(json: json) {
                         print(Watch.describe(event, global.language))
                     }
                     fflush(nil)  // each event as it arrives, also into a pipe
@@ -60,19 +60,15 @@ extension HotlineCtl {
             }
         }
 
-        static func describe(_ event: JSONValue, _ language: Language) -> String {
-            let kind = event["event"]?.stringValue ?? ""
-            let escalation =
-                event["escalation"]?.stringValue.map { language == .zh ? "，升级至 \($0)" : ", escalated to \($0)" } ?? ""
-            let late = event["late"]?.boolValue == true ? (language == .zh ? "（补发）" : " (late)") : ""
+        static func describe(_ event: DeadlineAnnouncement, _ language: Language) -> String {
+            let escalation = event.escalation.map { language == .zh ? "，升级至 \($0)" : ", escalated to \($0)" } ?? ""
+            let late = event.late ? (language == .zh ? "（补发）" : " (late)") : ""
             let head =
                 language == .zh
-                ? (kind == "breach" ? "超时" : "预警") + " 投诉 \(event["complaint"]?.stringValue ?? "")"
-                    + " \(ComplaintText.word(event["kind"]?.stringValue, .zh))（\(event["department"]?.stringValue ?? "")）"
-                : "\(kind) complaint \(event["complaint"]?.stringValue ?? "") \(event["kind"]?.stringValue ?? "")"
-                    + " (\(event["department"]?.stringValue ?? ""))"
-            return
-                "\(event["fired_at"]?.stringValue ?? "") \(head)\(escalation)\(late): \(event["notice"]?.stringValue ?? "")"
+                ? (event.event == "breach" ? "超时" : "预警") + " 投诉 \(event.complaint)"
+                    + " \(ComplaintText.word(event.kind, .zh))（\(event.department)）"
+                : "\(event.event) complaint \(event.complaint) \(event.kind) (\(event.department))"
+            return "\(event.firedAt) \(head)\(escalation)\(late): \(event.notice)"
         }
     }
 }

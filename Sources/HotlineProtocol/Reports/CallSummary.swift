@@ -41,23 +41,22 @@ public struct CallSummary: Sendable, Equatable {
         self.answeredBy = answeredBy
     }
 
-    public func json(timeZone: TimeZone) -> JSONValue {
-        func time(_ date: Date?) -> JSONValue {
-            date.map { .string(TimeFormatting.rfc3339($0, timeZone: timeZone)) } ?? .null
-        }
-        return .object([
-            ("call", .string(call)),
-            ("from", from.map(JSONValue.string) ?? .null),
-            ("from_name", fromName.map(JSONValue.string) ?? .null),
-            ("to", to.map(JSONValue.string) ?? .null),
-            ("queue", queue.map(JSONValue.string) ?? .null),
-            ("offered_at", time(offeredAt)),
-            ("answered_at", time(answeredAt)),
-            ("ended_at", time(endedAt)),
-            ("outcome", .string(outcome)),
-            ("first_responder", firstResponder.map(JSONValue.string) ?? .null),
-            ("answered_by", .array(answeredBy.map(JSONValue.string))),
-        ])
+    /// The register's call as `calls` and `call show` give it, times in `timeZone`.
+    public func view(timeZone: TimeZone) -> CallView {
+        func time(_ date: Date?) -> String? { date.map { TimeFormatting.rfc3339($0, timeZone: timeZone) } }
+        return CallView(
+            call: call,
+            from: from,
+            fromName: fromName,
+            to: to,
+            queue: queue,
+            offeredAt: time(offeredAt),
+            answeredAt: time(answeredAt),
+            endedAt: time(endedAt),
+            outcome: outcome,
+            firstResponder: firstResponder,
+            answeredBy: answeredBy
+        )
     }
 }
 
@@ -75,12 +74,12 @@ public struct CallEventEntry: Sendable, Equatable {
         self.receivedAt = receivedAt
     }
 
-    public func json(timeZone: TimeZone) -> JSONValue {
-        .object([
-            ("id", .string(id)),
-            ("type", .string(type)),
-            ("at", .string(TimeFormatting.rfc3339(at, timeZone: timeZone))),
-            ("received_at", .string(TimeFormatting.rfc3339(receivedAt, timeZone: timeZone))),
-        ])
+    public func view(timeZone: TimeZone) -> CallDetailsView.Event {
+        CallDetailsView.Event(
+            id: id,
+            type: type,
+            at: TimeFormatting.rfc3339(at, timeZone: timeZone),
+            receivedAt: TimeFormatting.rfc3339(receivedAt, timeZone: timeZone)
+        )
     }
 }

@@ -24,21 +24,24 @@ public struct DeadlineEvent: Sendable, Equatable {
     public var firstResponder: String
     public var notice: String
 
-    public func json(timeZone: TimeZone) -> JSONValue {
-        .object([
-            ("event", .string(kind.rawValue)),
-            ("deadline", .int(deadline)),
-            ("kind", .string(deadlineKind)),
-            ("complaint", .string(complaint)),
-            ("department", .string(department)),
-            ("due_at", .string(TimeFormatting.rfc3339(dueAt, timeZone: timeZone))),
-            ("fired_at", .string(TimeFormatting.rfc3339(firedAt, timeZone: timeZone))),
-            ("late", .bool(late)),
-            ("escalation", escalation.map(JSONValue.string) ?? .null),
-            ("first_responder", .string(firstResponder)),
-            ("notice", .string(notice)),
-        ])
+    /// The event as `watch`, NOTIFY and the notification command carry it.
+    public func announcement(timeZone: TimeZone) -> DeadlineAnnouncement {
+        DeadlineAnnouncement(
+            event: kind.rawValue,
+            deadline: deadline,
+            kind: deadlineKind,
+            complaint: complaint,
+            department: department,
+            dueAt: TimeFormatting.rfc3339(dueAt, timeZone: timeZone),
+            firedAt: TimeFormatting.rfc3339(firedAt, timeZone: timeZone),
+            late: late,
+            escalation: escalation,
+            firstResponder: firstResponder,
+            notice: notice
+        )
     }
+
+    public func json(timeZone: TimeZone) -> JSONValue { announcement(timeZone: timeZone).json }
 }
 
 /// Firing deadlines (SPEC §3): due rows are claimed with `FOR UPDATE SKIP LOCKED` and moved out of `pending` in the

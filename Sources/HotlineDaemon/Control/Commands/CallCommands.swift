@@ -14,7 +14,7 @@ extension ControlHandler {
         let calls = try database.withConnectionBlocking { connection in
             try CallQueries.list(filter: filter, since: query.since, limit: query.limit, on: connection)
         }
-        return .array(calls.map { $0.json(timeZone: timeZone) })
+        return calls.map { $0.view(timeZone: timeZone) }.json
     }
 
     func callDetails(_ callID: String, language: Language) throws -> JSONValue {
@@ -30,8 +30,7 @@ extension ControlHandler {
                 language: language
             )
         }
-        guard case .object(var members) = call.json(timeZone: timeZone) else { return .null }
-        members.append(("events", .array(events.map { $0.json(timeZone: timeZone) })))
-        return .object(members)
+        return CallDetailsView(call: call.view(timeZone: timeZone), events: events.map { $0.view(timeZone: timeZone) })
+            .json
     }
 }

@@ -41,7 +41,7 @@ public struct DepartmentRecord: ControlReply, Equatable {
     }
 }
 
-/// A staff member as `staff add|list` give them; roles in alphabetical order.
+/// A staff member as `staff add|list` give them; roles in the order of ``Role`` (operator first, admin last).
 public struct StaffRecord: ControlReply, Equatable {
     public var login: String
     public var name: String
