@@ -72,10 +72,11 @@ extension ComplaintWorkflow.Context {
                 en: "The caller rated complaint \(id) \(satisfaction) of 5; it is back with you for a redo, "
                     + "reply again by the new deadline"
             )
-            var notices = [Notice(to: .department(receiving), topic: .redo, message: message)]
-            if let handler = complaint.handler {
-                notices.append(Notice(to: .staff(handler), topic: .redo, message: message))
-            }
+            // The department that replied, and QA (R13, R16).
+            let notices = [
+                Notice(to: .department(receiving), topic: .redo, message: message),
+                Notice(to: .department(policy.qaDepartment), topic: .redo, message: message),
+            ]
             return transition(
                 to: after,
                 hops: hops,
@@ -140,15 +141,20 @@ extension ComplaintWorkflow.Context {
         return transition(to: after, hops: [HopDraft(.closed, by: actor, text: "", subject: reason.rawValue)])
     }
 
-    /// Tells QA and the first responder's department head about a low score that does not lead to a redo.
+    /// Tells the department that replied and QA of a low score that does not lead to a redo (R13).
     private func lowSatisfactionNotices(_ satisfaction: Int) -> [Notice] {
         let message = LocalizedText(
             zh: "投诉 \(id) 来电人满意度仅为 \(satisfaction)",
             en: "The caller rated complaint \(id) only \(satisfaction) of 5"
         )
+        // A case answered on the spot was answered by the first responder's department.
+        let repliedBy =
+            complaint.state == .replied
+            ? (complaint.receivingDepartment ?? complaint.firstResponderDepartment)
+            : complaint.firstResponderDepartment
         return [
+            Notice(to: .department(repliedBy), topic: .lowSatisfaction, message: message),
             Notice(to: .department(policy.qaDepartment), topic: .lowSatisfaction, message: message),
-            Notice(to: .departmentHead(complaint.firstResponderDepartment), topic: .lowSatisfaction, message: message),
         ]
     }
 }

@@ -137,15 +137,6 @@ extension ComplaintWorkflow.Context {
                             + "handler now: \(reason)"
                     )
                 ),
-                Notice(
-                    to: .department(policy.qaDepartment),
-                    topic: .copiedToQA,
-                    message: LocalizedText(
-                        zh: "抄送：投诉 \(id) 由 \(complaint.firstResponderDepartment) 转交 \(department)：\(reason)",
-                        en: "Copy: complaint \(id) transferred from \(complaint.firstResponderDepartment) to "
-                            + "\(department): \(reason)"
-                    )
-                ),
             ]
         )
     }
@@ -276,14 +267,8 @@ extension ComplaintWorkflow.Context {
             hops: [HopDraft(.replied, by: actor, text: result, subject: receiving)],
             deadlineChanges: [.meet(.reply)],
             notices: [
-                Notice(
-                    to: .department(complaint.sendingDepartment(policy: policy)),
-                    topic: .replyFeedback,
-                    message: message
-                ),
-                Notice(to: .staff(complaint.firstResponder), topic: .replyFeedback, message: message),
-                Notice(to: .staff(complaint.responsibleLogin), topic: .replyFeedback, message: message),
-                Notice(to: .department(policy.qaDepartment), topic: .replyFeedback, message: message),
+                // The first responder tells the caller and takes the satisfaction (R6, R13).
+                Notice(to: .staff(complaint.firstResponder), topic: .replyFeedback, message: message)
             ]
         )
     }

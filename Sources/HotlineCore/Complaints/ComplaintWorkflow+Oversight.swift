@@ -92,7 +92,12 @@ extension ComplaintWorkflow.Context {
         }
         var after = complaint
         after.escalationLevel = level
-        let recipient: Notice.Recipient = level == .qa ? .department(policy.qaDepartment) : .leader(level)
+        let recipient: Notice.Recipient
+        switch level {
+        case .qa, .none: recipient = .department(policy.qaDepartment)
+        case .vp: recipient = .role(.vp)
+        case .gm: recipient = .role(.gm)
+        }
         return transition(
             to: after,
             hops: [HopDraft(.escalated, by: actor, text: reason, subject: level.rawValue)],
@@ -162,15 +167,6 @@ extension ComplaintWorkflow.Context {
             ],
             notices: [
                 Notice(
-                    to: .caller,
-                    topic: .newResponsiblePerson,
-                    message: LocalizedText(
-                        zh: "您的投诉 \(id) 的受理责任人已变更为 \(recipient.name)（\(recipient.department)）",
-                        en: "The person responsible for your complaint \(id) is now \(recipient.name) "
-                            + "(\(recipient.department))"
-                    )
-                ),
-                Notice(
                     to: .staff(recipient.login),
                     topic: .newResponsiblePerson,
                     message: LocalizedText(
@@ -178,7 +174,7 @@ extension ComplaintWorkflow.Context {
                         en: "With \(approver.name)'s approval you are now responsible for complaint \(id); tell the "
                             + "caller"
                     )
-                ),
+                )
             ]
         )
     }
@@ -233,22 +229,14 @@ extension ComplaintWorkflow.Context {
             deadlineChanges: [.extend(.reply, by: allowance)],
             notices: [
                 Notice(
-                    to: .caller,
-                    topic: .extended,
-                    message: LocalizedText(
-                        zh: "您的投诉 \(id) 因故需延期办理（\(allowance.text(in: .zh))）：\(reason)",
-                        en: "Your complaint \(id) needs more time (\(length)): \(reason)"
-                    )
-                ),
-                Notice(
-                    to: .staff(complaint.firstResponder),
+                    to: .department(complaint.receivingDepartment ?? complaint.firstResponderDepartment),
                     topic: .extended,
                     message: LocalizedText(
                         zh: "投诉 \(id) 的答复时限经 \(approver.name) 批准延长\(allowance.text(in: .zh))：\(reason)",
                         en: "The reply deadline of complaint \(id) was extended by \(length), approved by "
                             + "\(approver.name): \(reason)"
                     )
-                ),
+                )
             ]
         )
     }

@@ -65,9 +65,7 @@ extension ComplaintWorkflow.Context {
                 )
             ],
             notices: [
-                Notice(to: .department(policy.coordinationDepartment), topic: .returned, message: message),
-                Notice(to: .staff(complaint.firstResponder), topic: .returned, message: message),
-                Notice(to: .staff(complaint.responsibleLogin), topic: .returned, message: message),
+                Notice(to: .department(policy.coordinationDepartment), topic: .returned, message: message)
             ]
         )
     }
@@ -126,15 +124,7 @@ extension ComplaintWorkflow.Context {
                         en: "Complaint \(id) was re-routed to you by the coordination office; name a handler now: "
                             + "\(reason)"
                     )
-                ),
-                Notice(
-                    to: .staff(complaint.firstResponder),
-                    topic: .rerouted,
-                    message: LocalizedText(
-                        zh: "投诉 \(id) 已由协调办公室重新转办至 \(department)",
-                        en: "Complaint \(id) was re-routed to \(department) by the coordination office"
-                    )
-                ),
+                )
             ]
         )
     }

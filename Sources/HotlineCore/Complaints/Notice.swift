@@ -1,26 +1,20 @@
-/// Someone to be told something because of an action; the daemon delivers it (watch stream, notification
-/// command) and, for the caller, puts it on the list of calls to make.
+/// Someone to be told something because of an action (SPEC §10): written to the outbox in the transaction of the
+/// action, read in `hotlinectl inbox`, and carried beyond the terminal by hotline-notifier.
 public struct Notice: Sendable, Equatable {
-    /// Who is to be told.
+    /// Who is to be told: a person, a department (its members) or everyone holding a role.
     public enum Recipient: Sendable, Equatable, Hashable {
         case staff(String)
-        /// Everyone on duty for the department.
         case department(String)
-        /// The department's head (负责人).
-        case departmentHead(String)
-        /// The person who complained.
-        case caller
-        /// The leader on duty (值班领导), for urgent complaints (R12).
+        case role(Role)
+        /// The leader on duty (值班领导) when the notice is written, from the duty roster; with nobody on duty,
+        /// every `vp` (R12).
         case onDutyLeader
-        /// The deputy general manager or general manager an escalation reached (R8).
-        case leader(EscalationLevel)
     }
 
     /// What the notice is about, stable for filters and scripts.
     public enum Topic: String, Sendable, Equatable, Hashable, CaseIterable, Codable {
         case urgentComplaint = "urgent_complaint"
         case transferred
-        case copiedToQA = "copied_to_qa"
         case handlerAssigned = "handler_assigned"
         case returned
         case rerouted
@@ -31,6 +25,12 @@ public struct Notice: Sendable, Equatable {
         case extended
         case redo
         case lowSatisfaction = "low_satisfaction"
+        /// A deadline's warning (SPEC §3).
+        case deadlineWarning = "deadline_warning"
+        /// A deadline breached.
+        case deadlineBreach = "deadline_breach"
+        /// An urgent notice nobody read within `[policy] urgent_read_within`, sent on to the general managers.
+        case urgentUnread = "urgent_unread"
     }
 
     public var recipient: Recipient

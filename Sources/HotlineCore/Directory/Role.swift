@@ -10,6 +10,11 @@ public enum Role: String, Sendable, Hashable, Codable, CaseIterable, Comparable 
     case qa
     /// Sets up departments, staff and the calendar.
     case admin
+    /// The deputy general manager (副总经理): told of escalations to them (R8) and of urgent cases when no leader
+    /// is on duty (R12); may be the leader on duty.
+    case vp
+    /// The general manager (总经理): told of escalations to them (R8) and of urgent cases left unread.
+    case gm
 
     public static func < (lhs: Role, rhs: Role) -> Bool {
         allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
