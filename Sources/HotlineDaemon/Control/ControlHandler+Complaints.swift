@@ -211,10 +211,18 @@ extension ControlHandler {
                         language: request.language
                     )
                 }
-                let rows = try database.withConnectionBlocking { connection in
-                    try QAQueries.stats(from: instant(period.first), to: instant(period.end), on: connection)
+                // Grades from `[qa]`; the whole assessment (totals, calls, trend, rules) only when asked for.
+                let grading = ruleBook.qaGrading
+                let whole = try arguments.bool("assessment")
+                return try database.withConnectionBlocking { connection in
+                    try QAAssessment.answer(
+                        period: period,
+                        whole: whole,
+                        policy: grading,
+                        instant: instant,
+                        on: connection
+                    )
                 }
-                return .array(rows)
             }
             func day(_ name: String) throws -> LocalDate? {
                 guard let text = try arguments.optionalString(name) else { return nil }
