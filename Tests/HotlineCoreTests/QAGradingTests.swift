@@ -100,7 +100,7 @@ struct QAGradingTests {
         let month = try #require(ReportingPeriod(parsing: "2026-11"))
         #expect(
             month.trendSteps.map(\.label) == [
-                "11-01–11-01", "11-02–11-08", "11-09–11-15", "11-16–11-22", "11-23–11-29", "11-30–11-30",
+                "11-01", "11-02–11-08", "11-09–11-15", "11-16–11-22", "11-23–11-29", "11-30",
             ]
         )
         #expect(month.trendSteps.first?.first == month.first)

@@ -32,6 +32,11 @@ extension QAReportTests {
         defer { daemon.stop() }
         try Self.playScriptedMonth(on: daemon)
         try Self.writeCalls(database)
+        // Long names: a chart row shortens what does not fit its third of the width (the tables have it whole).
+        _ = try daemon.ctlJSON(["dept", "add", "ENV", "--name", "市生态环境局（环境投诉与信访处理中心）"])
+        _ = try daemon.ctlJSON([
+            "dept", "add", "WATER", "--name", "Municipal Water Supply and Drainage Customer Centre",
+        ])
         try? FileManager.default.removeItem(atPath: Self.renderingArtifacts)
         try FileManager.default.createDirectory(atPath: Self.renderingArtifacts, withIntermediateDirectories: true)
         print("QA report rendering artifacts (screenshots, PDFs, HTML): \(Self.renderingArtifacts)")
@@ -43,7 +48,7 @@ extension QAReportTests {
                 [
                     "首问责任制考核报表", "按时转出率", "按时答复率", "满意率", "回访率", "接通率", "名次", "等级", "评级规则",
                     "主要比率走势（按周）", "安装部", "客服部", "物业部", "质检部", "质检部负责人（签字）", "全部热线", "未评级",
-                    "平均满意度", "当场答复", "升级总经理",
+                    "平均满意度", "当场答复", "升级总经理", "市生态环境局（环境投诉与信访处理中心）",
                 ]
             ),
             (
@@ -53,6 +58,7 @@ extension QAReportTests {
                     "Satisfaction rate", "Feedback rate", "Answer rate", "Place", "Grade", "Grading rules",
                     "Main rates by month", "安装部", "Head of QA (signature)", "Whole hotline", "not graded",
                     "Mean satisfaction", "Resolved on the spot", "Escalated to GM", "2026-10", "2026-12",
+                    "Municipal Water Supply and Drainage Customer Centre",
                 ]
             ),
         ]

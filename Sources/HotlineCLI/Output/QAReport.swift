@@ -34,7 +34,8 @@ enum QAReport {
             <header>
             <h1>\(escape(title))</h1>
             <p class="meta">\(escape(t("考核期间", "Period"))) <strong>\(escape(view.period))</strong>\
-             （\(escape(view.from)) – \(escape(view.to))） · \(escape(t("生成时间", "Generated"))) \(escape(generatedAt))</p>
+            \(escape(t("（\(view.from) 至 \(view.to)）", " (\(view.from) to \(view.to))"))) · \
+            \(escape(t("生成时间", "Generated"))) \(escape(readableTime(generatedAt)))</p>
             </header>
 
             """
@@ -91,6 +92,7 @@ enum QAReport {
         .swatch { display: inline-block; width: 14px; height: 10px; }
         .chart { margin-bottom: 1.2em; }
         svg { display: block; max-width: 100%; height: auto; }
+        svg[role=img] { width: 100%; }
         svg text { font-size: 13px; fill: #222; }
         svg text .code { font-size: 10px; fill: #777; }
         svg .axis { font-size: 11px; fill: #555; }
@@ -264,9 +266,10 @@ enum QAReport {
         for (index, measure) in measures.enumerated() {
             let dash = dashes[index % dashes.count]
             legend +=
-                "<span><svg width=\"28\" height=\"10\" aria-hidden=\"true\"><line x1=\"0\" y1=\"5\" x2=\"28\" y2=\"5\" "
-                + "stroke=\"\(palette[index % palette.count])\" stroke-width=\"3\""
-                + (dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"") + "/></svg>"
+                "<span><svg width=\"34\" height=\"16\" aria-hidden=\"true\"><line x1=\"0\" y1=\"8\" x2=\"34\" y2=\"8\" "
+                + "stroke=\"\(palette[index % palette.count])\" stroke-width=\"2.5\""
+                + (dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"") + "/>"
+                + marker(index, x: 17, y: 8, color: palette[index % palette.count], title: "") + "</svg>"
                 + "\(escape(measure.label.text(in: language)))</span>"
         }
         var table = "<table id=\"trend-table\">\n<thead><tr><th class=\"dept\">\(escape(zh ? "比率" : "Rate"))</th>"
@@ -283,7 +286,7 @@ enum QAReport {
             <h2>\(escape(title))</h2>
             <div class="legend">\(legend)</div>
             <div class="chart">\(trendChart(view, measures: measures, language: language))</div>
-            \(table)<p class="note">\(escape(zh ? "全热线合计；没有可计算件数的期间不画点，表中为“—”。" : "The whole hotline; a step with nothing to count has no point, and “—” in the table."))</p>
+            \(table)<p class="note">\(escape(zh ? "全热线合计；没有可计算件数的期间不画点，表中为“—”。" : "The whole hotline; a step with nothing to count has no point, and \"—\" in the table."))</p>
             </section>
 
             """
@@ -441,8 +444,11 @@ enum QAReport {
         let axisHeight = 22.0
         let labelSize = 13.0
         let codeSize = 10.0
-        let labelWidth =
-            (labels.map { textWidth($0.0, size: labelSize) + 5 + textWidth($0.1, size: codeSize) }.max() ?? 40) + 14
+        // The names' room: as wide as the widest name, but at most a third of the chart (longer names are
+        // shortened, see fitted).
+        let codeRoom = (labels.map { textWidth($0.1, size: codeSize) }.max() ?? 0) + 5
+        let nameRoom = min(labels.map { textWidth($0.0, size: labelSize) }.max() ?? 40, width / 3 - codeRoom - 14)
+        let labelWidth = nameRoom + codeRoom + 14
         let valueWidth = (series.flatMap(\.texts).map { textWidth($0, size: labelSize) }.max() ?? 20) + 12
         let plotLeft = labelWidth
         let plotWidth = width - labelWidth - valueWidth
@@ -450,26 +456,30 @@ enum QAReport {
         switch scale {
         case .percent: top = 1
         case .fixed(let value): top = value
-        case .count: top = max(1, series.flatMap { $0.values.compactMap { $0 } }.max() ?? 1)
+        case .count:
+            // A whole number of whole tick steps, so the last grid line is the end of the scale.
+            let largest = max(1, series.flatMap { $0.values.compactMap { $0 } }.max() ?? 1)
+            let step = (largest / 4).rounded(.up)
+            top = step * (largest / step).rounded(.up)
         }
         let groupHeight = Double(series.count) * (barHeight + barGap) - barGap + groupGap
         let height = axisHeight + Double(labels.count) * groupHeight + 4
         var svg =
             "<svg id=\"svg-\(id)\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(fmt(width)) \(fmt(height))\" "
             + "width=\"\(fmt(width))\" height=\"\(fmt(height))\" role=\"img\">\n"
-        // Grid and ticks: quarters of the scale, labelled at the top.
-        for step in 0...4 {
-            let fraction = Double(step) / 4
-            let x = plotLeft + plotWidth * fraction
-            let value = top * fraction
+        // Grid and ticks, labelled at the top: quarters of 100 %, whole scores, whole counts (at most five steps).
+        let tickStep: Double
+        switch scale {
+        case .percent: tickStep = 0.25
+        case .fixed: tickStep = 1
+        case .count: tickStep = (top / 4).rounded(.up)
+        }
+        for value in stride(from: 0.0, through: top + 1e-9, by: tickStep) {
+            let x = plotLeft + plotWidth * value / top
             let text: String
             switch scale {
             case .percent: text = "\(Int((value * 100).rounded()))%"
-            case .fixed: text = value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
-            case .count:
-                // Whole numbers only: a fractional tick of a count reads as nonsense.
-                guard value == value.rounded() else { continue }
-                text = String(Int(value))
+            case .fixed, .count: text = String(Int(value.rounded()))
             }
             let half = textWidth(text, size: 11) / 2 + 2
             svg +=
@@ -484,7 +494,9 @@ enum QAReport {
             let middle = groupTop + (groupHeight - groupGap) / 2
             svg +=
                 "<text x=\"0\" y=\"\(fmt(middle + 4.5))\" data-box=\"0 \(fmt(labelWidth - 6))\">"
-                + "\(escape(label.0))<tspan class=\"code\" dx=\"5\">\(escape(label.1))</tspan></text>\n"
+                + "<title>\(escape(label.0)) \(escape(label.1))</title>"
+                + "\(escape(fitted(label.0, room: nameRoom, size: labelSize)))"
+                + "<tspan class=\"code\" dx=\"5\">\(escape(label.1))</tspan></text>\n"
             for (offset, item) in series.enumerated() {
                 let y = groupTop + Double(offset) * (barHeight + barGap)
                 let value = index < item.values.count ? item.values[index] : nil
@@ -558,13 +570,36 @@ enum QAReport {
                         + (dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"") + "/>\n"
                 }
                 for point in run {
-                    svg +=
-                        "<circle cx=\"\(fmt(point.0))\" cy=\"\(fmt(point.1))\" r=\"3.5\" fill=\"\(color)\">"
-                        + "<title>\(escape(measure.label.text(in: language)))</title></circle>\n"
+                    svg += marker(series, x: point.0, y: point.1, color: color, title: measure.label.text(in: language))
                 }
             }
         }
         return svg + "</svg>\n"
+    }
+
+    /// A point of the trend: a different shape per series, so rates of the same value stay visible on top of
+    /// each other and tell apart on a black-and-white print.
+    static func marker(_ series: Int, x: Double, y: Double, color: String, title: String) -> String {
+        let tip = title.isEmpty ? "" : "<title>\(escape(title))</title>"
+        switch series % 5 {
+        case 0:
+            return "<circle cx=\"\(fmt(x))\" cy=\"\(fmt(y))\" r=\"7\" fill=\"none\" stroke=\"\(color)\" "
+                + "stroke-width=\"2\">\(tip)</circle>\n"
+        case 1:
+            return "<rect x=\"\(fmt(x - 4.5))\" y=\"\(fmt(y - 4.5))\" width=\"9\" height=\"9\" fill=\"\(color)\">"
+                + "\(tip)</rect>\n"
+        case 2:
+            return
+                "<path d=\"M\(fmt(x)) \(fmt(y - 5.5))L\(fmt(x + 5.5)) \(fmt(y + 4))L\(fmt(x - 5.5)) \(fmt(y + 4))Z\" "
+                + "fill=\"\(color)\">\(tip)</path>\n"
+        case 3:
+            return
+                "<path d=\"M\(fmt(x)) \(fmt(y - 4))L\(fmt(x + 4)) \(fmt(y))L\(fmt(x)) \(fmt(y + 4))L\(fmt(x - 4)) \(fmt(y))Z\" "
+                + "fill=\"\(color)\">\(tip)</path>\n"
+        default:
+            return "<path d=\"M\(fmt(x - 4)) \(fmt(y - 4))L\(fmt(x + 4)) \(fmt(y + 4))M\(fmt(x + 4)) \(fmt(y - 4))"
+                + "L\(fmt(x - 4)) \(fmt(y + 4))\" stroke=\"\(color)\" stroke-width=\"2.5\">\(tip)</path>\n"
+        }
     }
 
     /// A generous estimate of a text's width at a font size: CJK and other wide characters a full em, Latin
@@ -585,6 +620,24 @@ enum QAReport {
     }
 
     private static func fmt(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    /// "2026-11-05T10:02:00+08:00" as "2026-11-05 10:02 (UTC+08:00)": a reader's time, its zone kept.
+    static func readableTime(_ rfc3339: String) -> String {
+        guard rfc3339.count >= 25, rfc3339.dropFirst(10).first == "T" else { return rfc3339 }
+        return "\(rfc3339.prefix(10)) \(rfc3339.dropFirst(11).prefix(5)) (UTC\(rfc3339.suffix(6)))"
+    }
+
+    /// The label of a chart row: the name, shortened with "…" when it would take more than `room` (the tables
+    /// above have it whole), and the code.
+    static func fitted(_ name: String, room: Double, size: Double) -> String {
+        guard textWidth(name, size: size) > room else { return name }
+        var kept = ""
+        for character in name {
+            guard textWidth(kept + String(character) + "…", size: size) <= room else { break }
+            kept.append(character)
+        }
+        return kept + "…"
+    }
 
     static func escape(_ text: String) -> String {
         var out = ""

@@ -34,6 +34,8 @@ extension ReportingPeriod {
 
     private func weekLabel(_ first: LocalDate, _ end: LocalDate) -> String {
         let last = end.adding(days: -1)
+        // A week of one day (a month starting on a Sunday) is that day.
+        guard last != first else { return String(first.description.dropFirst(5)) }
         return "\(first.description.dropFirst(5))–\(last.description.dropFirst(5))"
     }
 }
