@@ -43,6 +43,7 @@ public enum Daemon {
             notification: configuration.notification,
             warnFrom: configuration.warnFrom
         )
+        rules.setQAGrading(configuration.qaGrading)
         let reloader = ConfigurationReloader(running: configuration, load: reload, rules: rules, logger: logger)
         let database = try DatabaseEndpoint(configuration: configuration, logger: logger)
         defer { database.stopEmbedded() }

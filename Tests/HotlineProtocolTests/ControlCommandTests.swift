@@ -57,7 +57,8 @@ struct ControlCommandTests {
             .calendarImport(file: "cn-2027.txt", content: "2027-01-01 holiday 元旦\n"),
             .calendarShow(month: nil), .calendarShow(month: YearMonth(year: 2027, month: 2)),
             .qaEscalations(from: LocalDate(year: 2026, month: 11, day: 1), to: nil, department: "INST"),
-            .qaStats(period: ReportingPeriod(parsing: "2026-Q4")!),
+            .qaStats(period: ReportingPeriod(parsing: "2026-Q4")!, assessment: false),
+            .qaStats(period: ReportingPeriod(parsing: "2026-11")!, assessment: true),
             .auditVerify(id: nil), .auditVerify(id: "42"),
         ]
     }()

@@ -10,7 +10,7 @@ extension HotlineCtl {
             abstract: "The QA department's figures: escalations and per-department assessment (R8, R14).",
             discussion:
                 "For the qa, supervisor and admin roles. Months and quarters are taken in the centre's time zone.",
-            subcommands: [Escalations.self, Stats.self, Report.self]
+            subcommands: [Escalations.self, Stats.self, Calls.self, Report.self]
         )
 
         enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -55,8 +55,14 @@ extension HotlineCtl {
 
         struct Stats: ParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "Per-department assessment figures for a month or a quarter (R14).",
-                discussion: "Example: hotlinectl qa stats --period 2026-Q4 --format csv > q4.csv"
+                abstract: "Per-department assessment figures, rates and grades for a month or a quarter (R14).",
+                discussion: """
+                    Each rate comes with its numerator and denominator, and is empty (— in the table) when there \
+                    is nothing to count. The grades follow [qa] of hotlined's configuration; the table prints the \
+                    rules under the figures, and the call register's answer rates after them (also: qa calls).
+
+                    Example: hotlinectl qa stats --period 2026-Q4 --format csv > q4.csv
+                    """
             )
             @Option(help: "A month (2026-11) or a quarter (2026-Q4).") var period: String
             @Option(help: "table, csv (RFC 4180, UTF-8 with BOM, for spreadsheets) or json.") var format: Format =
@@ -73,20 +79,57 @@ extension HotlineCtl {
             }
 
             func run() throws {
-                let result = try global.send(.qaStats(period: try global.period(period)))
-                let columns = [
-                    "department", "received", "resolved_on_spot", "transferred_out", "transferred_in",
-                    "replied_in_time",
-                    "replied_late", "transfer_overdue", "reply_overdue", "misroutes", "escalations_qa",
-                    "escalations_vp",
-                    "escalations_gm", "extensions", "redos", "satisfaction_mean",
-                ]
-                QAOutput.print(
-                    result,
-                    columns: columns,
-                    format: global.json ? .json : format,
-                    language: global.language
-                )
+                let format = global.json ? .json : format
+                guard format == .table else {
+                    // JSON and CSV: the department rows, their fields in the documented order.
+                    let result = try global.send(.qaStats(period: try global.period(period), assessment: false))
+                    QAOutput.print(result, columns: QAOutput.statsColumns, format: format, language: global.language)
+                    return
+                }
+                let assessment = try QAOutput.assessment(period: period, global: global)
+                Swift.print(QAOutput.assessmentText(assessment, language: global.language))
+            }
+        }
+
+        struct Calls: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "The call register's answer rate (接通率) for a month or a quarter: hotline and queues.",
+                discussion: """
+                    Offered calls are those offered in the period that are no longer ringing; answered, those \
+                    someone answered. The first row is the whole hotline, then one per queue.
+
+                    Example: hotlinectl qa calls --period 2026-11 --format csv > calls.csv
+                    """
+            )
+            @Option(help: "A month (2026-11) or a quarter (2026-Q4).") var period: String
+            @Option(help: "table, csv (RFC 4180, UTF-8 with BOM, for spreadsheets) or json.") var format: Format =
+                .table
+            @OptionGroup var global: GlobalOptions
+
+            func validate() throws {
+                guard ReportingPeriod(parsing: period) != nil else {
+                    throw global.usageError(
+                        zh: "--period 应为月份（2026-11）或季度（2026-Q4）",
+                        en: "--period must be a month (2026-11) or a quarter (2026-Q4)"
+                    )
+                }
+            }
+
+            func run() throws {
+                let result = try global.send(.qaStats(period: try global.period(period), assessment: true))
+                let calls = result["calls"] ?? .array([])
+                let format = global.json ? .json : format
+                guard format == .table else {
+                    QAOutput.print(
+                        calls,
+                        columns: ["scope", "queue", "offered", "answered", "answer_rate"],
+                        format: format,
+                        language: global.language
+                    )
+                    return
+                }
+                let view = QAAssessmentView(json: result, names: [:])
+                Swift.print(QAOutput.callsTable(view, language: global.language))
             }
         }
     }
@@ -97,8 +140,10 @@ extension HotlineCtl.QA {
         static let configuration = CommandConfiguration(
             abstract: "Write the assessment report of a month or quarter as one self-contained HTML file (R14).",
             discussion: """
-                The file has the per-department table and SVG bar charts of escalations by level, overdue transfers \
-                and replies, misroutes and mean satisfaction; it needs nothing else to open or print.
+                The file has the hotline's rates, the departments' grades and ranking with the rules that gave them, \
+                their figures, the call register's answer rates, the trend of the main rates by month (by week for \
+                a month), and SVG bar charts; it needs nothing else to open, and prints on A4 landscape with a \
+                signature line for the head of QA.
 
                 Example: hotlinectl qa report --period 2026-Q4 --output q4.html --lang zh
                 """
@@ -117,14 +162,9 @@ extension HotlineCtl.QA {
         }
 
         func run() throws {
-            let stats = try global.send(.qaStats(period: try global.period(period)))
+            let assessment = try QAOutput.assessment(period: period, global: global)
             let status = try StatusReport(json: try global.send(.status))
-            let html = QAReport.render(
-                period: ReportingPeriod(parsing: period)?.description ?? period,
-                stats: stats,
-                language: global.language,
-                generatedAt: status.now
-            )
+            let html = QAReport.render(assessment, language: global.language, generatedAt: status.now)
             do {
                 try html.write(toFile: output, atomically: true, encoding: .utf8)
             } catch {
@@ -145,8 +185,19 @@ extension HotlineCtl.QA {
 
 /// Tables, CSV and JSON of QA rows.
 enum QAOutput {
+    /// The fields of a `qa stats` row: 006's counts, then each rate after its numerator and denominator, then the
+    /// grade and the place (issue 16).
+    static let statsColumns =
+        [
+            "department", "received", "resolved_on_spot", "transferred_out", "transferred_in", "replied_in_time",
+            "replied_late", "transfer_overdue", "reply_overdue", "misroutes", "escalations_qa", "escalations_vp",
+            "escalations_gm", "extensions", "redos", "satisfaction_mean",
+        ]
+        + QAMeasure.departmental.flatMap { [$0.numeratorField, $0.denominatorField, $0.rateField] }
+        + ["grade", "rank"]
+
     static func print(_ result: JSONValue, columns: [String], format: HotlineCtl.QA.Format, language: Language) {
-        let rows = (result.arrayValue ?? []).map { row in columns.map { cell(row[$0]) } }
+        let rows = (result.arrayValue ?? []).map { row in columns.map { cell(row[$0], column: $0) } }
         switch format {
         case .json:
             Swift.print(result.serialized(pretty: true))
@@ -159,14 +210,77 @@ enum QAOutput {
         }
     }
 
-    static func cell(_ value: JSONValue?) -> String {
+    /// A CSV or table cell; rates keep four decimals (0.6667), other numbers two; null is empty.
+    static func cell(_ value: JSONValue?, column: String = "") -> String {
         switch value {
         case .string(let text)?: return text
         case .int(let number)?: return String(number)
-        case .double(let number)?: return String(format: "%.2f", number)
+        case .double(let number)?: return String(format: column.hasSuffix("_rate") ? "%.4f" : "%.2f", number)
         case .bool(let flag)?: return flag ? "true" : "false"
         default: return ""
         }
+    }
+
+    /// The whole assessment of a period, with the departments' names.
+    static func assessment(period: String, global: GlobalOptions) throws -> QAAssessmentView {
+        let result = try global.send(.qaStats(period: try global.period(period), assessment: true))
+        let names = QAAssessmentView.departmentNames(try global.send(.departmentList))
+        return QAAssessmentView(json: result, names: names)
+    }
+
+    /// `qa stats` as text: the counts, the rates with grades and places, the grading rules, the calls.
+    static func assessmentText(_ view: QAAssessmentView, language: Language) -> String {
+        let zh = language == .zh
+        let byCode = view.departments.sorted { $0.code < $1.code }
+        let countColumns = Array(statsColumns[1..<16])
+        var counts = TextTable(headers: [label("department", language)] + countColumns.map { label($0, language) })
+        for department in byCode {
+            counts.append(
+                ["\(department.name) \(department.code)"]
+                    + countColumns.map { column in
+                        column == "satisfaction_mean"
+                            ? department.satisfactionMean.map { String(format: "%.2f", $0) } ?? "—"
+                            : String(department.count(column))
+                    }
+            )
+        }
+        var rates = TextTable(
+            headers: [label("rank", language), label("department", language), label("grade", language)]
+                + QAMeasure.departmental.map { $0.label.text(in: language) }
+        )
+        for department in view.departments {
+            rates.append(
+                [
+                    department.rank.map(String.init) ?? "—", "\(department.name) \(department.code)",
+                    QALabels.grade(department.grade, language),
+                ] + QAMeasure.departmental.map { ratioText(department.ratio($0)) }
+            )
+        }
+        rates.append(
+            ["", zh ? "全部热线" : "Whole hotline", ""]
+                + QAMeasure.departmental.map { ratioText(view.totals[$0] ?? QARatio(0, of: 0)) }
+        )
+        let rules = view.grading.rules(in: language).map { "  " + $0 }.joined(separator: "\n")
+        return [
+            (zh ? "考核期间 " : "Period ") + view.period, counts.render(), rates.render(),
+            (zh ? "评级规则：" : "Grading rules:") + "\n" + rules, callsTable(view, language: language),
+        ].joined(separator: "\n\n")
+    }
+
+    /// "66.7% (2/3)", or "—" with nothing to count.
+    static func ratioText(_ ratio: QARatio) -> String {
+        ratio.denominator == 0 ? "—" : "\(ratio.percentText) (\(ratio.numerator)/\(ratio.denominator))"
+    }
+
+    static func callsTable(_ view: QAAssessmentView, language: Language) -> String {
+        var table = TextTable(headers: ["queue", "offered", "answered", "answer_rate"].map { label($0, language) })
+        let rows =
+            [(QALabels.wholeHotline(language), view.hotlineCalls)]
+            + view.queues.map { (QALabels.queue($0.name, language), $0.answered) }
+        for (name, ratio) in rows {
+            table.append([name, String(ratio.denominator), String(ratio.numerator), ratio.percentText])
+        }
+        return table.render()
     }
 
     /// RFC 4180: CRLF line ends, fields quoted when they hold a comma, a quote or a line break; with a UTF-8
@@ -179,16 +293,8 @@ enum QAOutput {
         return "\u{FEFF}" + ([header] + rows).map { $0.map(field).joined(separator: ",") + "\r\n" }.joined()
     }
 
-    static func label(_ column: String, _ language: Language) -> String {
-        guard language == .zh else { return column }
-        return [
-            "complaint": "投诉", "kind": "类型", "level": "级别", "department": "部门", "at": "时间", "by": "操作人",
-            "received": "受理", "resolved_on_spot": "当场答复", "transferred_out": "转出", "transferred_in": "转入",
-            "replied_in_time": "按时答复", "replied_late": "超时答复", "transfer_overdue": "转交超时", "reply_overdue": "答复超时",
-            "misroutes": "错转", "escalations_qa": "升级质检部", "escalations_vp": "升级副总", "escalations_gm": "升级总经理",
-            "extensions": "延期", "redos": "重办", "satisfaction_mean": "平均满意度",
-        ][column] ?? column
-    }
+    /// A column's header in the reader's language (issue 16: English tables showed the JSON field names).
+    static func label(_ column: String, _ language: Language) -> String { QALabels.text(column, language) }
 }
 
 extension GlobalOptions {

@@ -136,7 +136,7 @@ extension ComplaintWorkflow.Context {
                         en: "Complaint \(id) was transferred to you by \(complaint.firstResponderDepartment); name a "
                             + "handler now: \(reason)"
                     )
-                ),
+                )
             ]
         )
     }

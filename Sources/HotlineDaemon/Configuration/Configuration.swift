@@ -31,6 +31,8 @@ public struct Configuration: Sendable, Equatable {
     public var clockStart: Date?
     /// The file this came from, for reload and for messages.
     public var configFile: String?
+    /// `[qa]`: the grades of the assessment (Configuration+QA.swift).
+    public var qaGrading: QAGradingPolicy = .standard
 
     public enum ClockMode: String, Sendable, Equatable {
         case system
@@ -82,6 +84,7 @@ public struct Configuration: Sendable, Equatable {
                 return value
             }
             switch qualified {
+            case _ where entry.section == "qa": try applyQA(entry, file: file)
             case "database.conninfo":
                 let value = try string()
                 database = value.isEmpty ? nil : value
@@ -129,6 +132,7 @@ public struct Configuration: Sendable, Equatable {
                 policy[entry.key] = entry.value
             }
         }
+        try validateQA(entries, file: file)
     }
 
     /// Reads a config file; a missing default file is not an error, a missing named file is.

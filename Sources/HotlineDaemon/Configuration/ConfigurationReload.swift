@@ -21,7 +21,7 @@ extension Configuration {
     }
 
     /// What a reload puts in force: `fresh`'s business hours, calendar files, provisional holidays and warning
-    /// day, and `[policy]`; and this
+    /// day, `[policy]` and `[qa]`; and this
     /// configuration's values for everything only a restart may change.
     public func reloaded(with fresh: Configuration) -> Configuration {
         var next = self
@@ -30,6 +30,7 @@ extension Configuration {
         next.provisionalHolidays = fresh.provisionalHolidays
         next.warnFrom = fresh.warnFrom
         next.policy = fresh.policy
+        next.qaGrading = fresh.qaGrading
         next.configFile = fresh.configFile
         return next
     }

@@ -32,6 +32,7 @@ public final class ConfigurationReloader: Sendable {
             let next = current.reloaded(with: fresh)
             let newRules = try next.complaintRules()
             rules.replace(newRules, notification: next.notification, warnFrom: next.warnFrom)
+            rules.setQAGrading(next.qaGrading)
             running.withLock { $0 = next }
             let restartOnly = current.restartOnlyChanges(in: fresh)
             if !restartOnly.isEmpty {

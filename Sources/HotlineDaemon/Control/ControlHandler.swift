@@ -154,7 +154,8 @@ public final class ControlHandler: Sendable {
         case .calendarShow(let month): return calendarMonth(month)
         case .qaEscalations(let from, let to, let department):
             return try qaEscalations(from: from, to: to, department: department, caller: caller, language: language)
-        case .qaStats(let period): return try qaStats(period, caller: caller, language: language)
+        case .qaStats(let period, let assessment):
+            return try qaStats(period, assessment: assessment, caller: caller, language: language)
         case .auditVerify(let id): return try verifyAudit(id, language: language)
         case .watch:
             // The server turns a `watch` connection into an event stream before it reaches here.

@@ -13,6 +13,7 @@ public final class RuleBook: Sendable {
         var notification: NotificationSettings
         var warnFrom: MonthDay
         var current: ComplaintContext
+        var qaGrading: QAGradingPolicy = .standard
     }
 
     private let state: Mutex<State>
@@ -33,6 +34,14 @@ public final class RuleBook: Sendable {
 
     /// `[calendar] warn_from`: from this day of the year on, a missing schedule for next year is warned about.
     public var warnFrom: MonthDay { state.withLock { $0.warnFrom } }
+
+    /// `[qa]`: how `qa stats` grades departments.
+    public var qaGrading: QAGradingPolicy { state.withLock { $0.qaGrading } }
+
+    /// Puts `[qa]` in force: at start and on every reload, with the rest of the configuration.
+    public func setQAGrading(_ policy: QAGradingPolicy) {
+        state.withLock { $0.qaGrading = policy }
+    }
 
     /// The imported overrides in force, as last loaded from the database.
     public var imported: [CalendarOverride] { state.withLock { $0.imported } }

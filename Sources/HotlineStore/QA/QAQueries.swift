@@ -51,7 +51,31 @@ public enum QAQueries {
                     (try row.decodeIfPresent("satisfaction_mean", as: Double.self)).map(JSONValue.double) ?? .null
                 )
             )
+            // Each rate after its numerator and denominator (sql/008); null when the denominator is zero.
+            for measure in QAMeasure.departmental {
+                for column in [measure.numeratorField, measure.denominatorField] {
+                    members.append((column, .int(Int64(try row.decode(column, as: Int.self)))))
+                }
+                let rate = try row.decodeIfPresent(measure.rateField, as: Double.self)
+                members.append((measure.rateField, rate.map(JSONValue.double) ?? .null))
+            }
             return .object(members)
+        }
+    }
+
+    /// The call register's answer rate for [from, to) (sql/008): the whole hotline first, then each queue by name
+    /// (calls without a queue last, with `queue` null).
+    public static func callAnswers(from: Date, to: Date, on connection: PGConnection) throws -> [JSONValue] {
+        try connection.query("SELECT * FROM hotline.qa_call_answers($1, $2)", [from, to]).map { row in
+            let wholeHotline = try row.decode("whole_hotline", as: Bool.self)
+            let rate = try row.decodeIfPresent("answer_rate", as: Double.self)
+            return .object([
+                ("scope", .string(wholeHotline ? "hotline" : "queue")),
+                ("queue", (try row.decodeIfPresent("queue", as: String.self)).map(JSONValue.string) ?? .null),
+                ("offered", .int(Int64(try row.decode("offered", as: Int.self)))),
+                ("answered", .int(Int64(try row.decode("answered", as: Int.self)))),
+                ("answer_rate", rate.map(JSONValue.double) ?? .null),
+            ])
         }
     }
 }

@@ -5,14 +5,22 @@ import HotlineStore
 
 /// `qa escalations|stats` (R8, R14): for the qa, supervisor and admin roles only.
 extension ControlHandler {
-    func qaStats(_ period: ReportingPeriod, caller: Caller, language: Language) throws -> JSONValue {
+    /// The department rows of a period with their rates and grades from `[qa]`; with `assessment`, the whole
+    /// assessment (totals, calls, trend, grading rules).
+    func qaStats(_ period: ReportingPeriod, assessment: Bool, caller: Caller, language: Language) throws -> JSONValue {
         try requireQA(caller, language: language)
         let calendar = complaintRules.calendar
         func instant(_ date: LocalDate) -> Date { calendar.instant(on: date, minuteOfDay: 0) }
-        let rows = try database.withConnectionBlocking { connection in
-            try QAQueries.stats(from: instant(period.first), to: instant(period.end), on: connection)
+        let grading = ruleBook.qaGrading
+        return try database.withConnectionBlocking { connection in
+            try QAAssessment.answer(
+                period: period,
+                whole: assessment,
+                policy: grading,
+                instant: instant,
+                on: connection
+            )
         }
-        return .array(rows)
     }
 
     func qaEscalations(

@@ -85,8 +85,8 @@ extension ControlCommand {
             return [("month", text(month?.description))]
         case .qaEscalations(let from, let to, let department):
             return [("from", date(from)), ("to", date(to)), ("dept", text(department))]
-        case .qaStats(let period):
-            return [("period", .string(period.description))]
+        case .qaStats(let period, let assessment):
+            return [("period", .string(period.description)), ("assessment", .bool(assessment))]
         case .auditVerify(let id):
             return [("id", text(id))]
         }
@@ -186,7 +186,10 @@ extension ControlCommand {
                 department: try args.optionalString("dept")
             )
         case "qa.stats":
-            self = .qaStats(period: try ControlArgument.period(try args.string("period"), language: language))
+            self = .qaStats(
+                period: try ControlArgument.period(try args.string("period"), language: language),
+                assessment: try args.bool("assessment")
+            )
         case "audit.verify": self = .auditVerify(id: try args.optionalString("id"))
         default:
             guard name.hasPrefix("complaint.") else {

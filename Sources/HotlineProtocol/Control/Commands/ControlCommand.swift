@@ -21,7 +21,8 @@ public enum ControlCommand: Sendable, Equatable {
     case calendarImport(file: String, content: String)
     case calendarShow(month: YearMonth?)
     case qaEscalations(from: LocalDate?, to: LocalDate?, department: String?)
-    case qaStats(period: ReportingPeriod)
+    /// `assessment`: the whole assessment (totals, calls, trend, grading rules), not only the department rows.
+    case qaStats(period: ReportingPeriod, assessment: Bool)
     case auditVerify(id: String?)
     /// Follow warnings and breaches as they fire (one JSON line each), until the client goes away.
     case watch
