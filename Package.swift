@@ -135,6 +135,12 @@ let package = Package(
             path: "Fuzz/PBXLineFuzzer",
             swiftSettings: strictSettings
         ),
+        // PBX bridges (SPEC section 11): AMI and ESL frame parsers, pure call models, the bridge.
+        .target(
+            name: "HotlinePBXBridge",
+            dependencies: ["HotlineProtocol", "HotlineCore"],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "hotlinectl",
             dependencies: ["HotlineCLI"],
@@ -153,6 +159,13 @@ let package = Package(
                 "HotlineCore", "HotlineProtocol", "HotlineCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HotlinePBXBridgeTests",
+            dependencies: ["HotlinePBXBridge", "HotlineProtocol"],
+            // Recorded PBX transcripts, read through #filePath; not resources, so no bundle is built.
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(
