@@ -141,6 +141,13 @@ let package = Package(
             dependencies: ["HotlineProtocol", "HotlineCore"],
             swiftSettings: strictSettings
         ),
+        // The ESL frame fuzzer: scripts/fuzz.sh esl builds it with libFuzzer; this normal build replays corpus files.
+        .executableTarget(
+            name: "hotline-fuzz-esl",
+            dependencies: ["HotlinePBXBridge", "HotlineProtocol"],
+            path: "Fuzz/ESLFrameFuzzer",
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "hotlinectl",
             dependencies: ["HotlineCLI"],
