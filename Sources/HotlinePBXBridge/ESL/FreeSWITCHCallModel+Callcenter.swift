@@ -44,13 +44,24 @@ extension FreeSWITCHCallModel {
 
     private mutating func memberJoinedQueue(_ context: EventContext) -> [PBXEvent] {
         guard var call = memberCall(context) else { return [] }
+        call.queueMember = context["CC-Member-UUID"]
+        call.inQueue = true
         fillCaller(&call, from: context, memberFields: true)
         return offer(&call, at: context.at, force: true)
     }
 
+    /// Whether a callcenter event is about the call's latest queue session (or cannot tell).
+    private func isCurrentSession(_ call: Call, _ context: EventContext) -> Bool {
+        guard let current = call.queueMember, let member = context["CC-Member-UUID"] else { return true }
+        return current == member
+    }
+
     private mutating func memberLeftQueue(_ context: EventContext) -> [PBXEvent] {
         guard var call = memberCall(context) else { return [] }
-        call.queueCause = context["CC-Cause"]
+        if isCurrentSession(call, context) {
+            call.queueCause = context["CC-Cause"]
+            call.inQueue = false
+        }
         fillCaller(&call, from: context, memberFields: true)
         return offer(&call, at: context.at, force: false)
     }
@@ -59,6 +70,7 @@ extension FreeSWITCHCallModel {
     /// transfer through the queue.
     private mutating func agentBridged(_ context: EventContext) -> [PBXEvent] {
         guard var call = memberCall(context), let agentName = context["CC-Agent"] else { return [] }
+        if isCurrentSession(call, context) { call.inQueue = false }
         fillCaller(&call, from: context, memberFields: true)
         let agentLeg = context.channel("CC-Agent-UUID")
         let legName = context.channel("Unique-ID") == agentLeg ? context["Channel-Name"] : nil
@@ -73,7 +85,7 @@ extension FreeSWITCHCallModel {
         // A call taken up at this event has no dialled number yet: it is offered when one arrives, or at the end.
         var output = offer(&call, at: context.at, force: false)
         if call.isAnswered {
-            output += transfer(&call, to: agent, leg: agentLeg, at: context.at)
+            output += transfer(&call, to: agent, leg: agentLeg, context: context)
         } else {
             output += answer(&call, by: agent, leg: agentLeg, at: context.at)
         }
@@ -110,11 +122,13 @@ extension FreeSWITCHCallModel {
 
     private mutating func agentStatusChanged(_ context: EventContext) -> [PBXEvent] {
         guard let name = context["CC-Agent"], let status = context["CC-Agent-Status"] else { return [] }
-        return agentStatus(name: name, status: status, at: context.at, seconds: context.seconds)
+        return agentStatus(name: name, status: status, at: context.at, stamp: context.stamp)
     }
 
     /// Opens or closes an agent's session when its status says so (see the type's documentation for `On Break`).
-    private mutating func agentStatus(name: String, status: String, at: Date, seconds: String) -> [PBXEvent] {
+    /// `stamp` ends the id (``EventContext/stamp``), so that a login, a logout and a login within one
+    /// microsecond stay three events.
+    private mutating func agentStatus(name: String, status: String, at: Date, stamp: String) -> [PBXEvent] {
         let loggedIn: Bool
         switch status {
         case "Available", "Available (On Demand)", "On Break": loggedIn = true
@@ -139,13 +153,17 @@ extension FreeSWITCHCallModel {
         let kind: PBXEvent.Kind =
             loggedIn
             ? .agentLogin(agent: extensionNumber, staff: staff) : .agentLogout(agent: extensionNumber, staff: staff)
-        return [event("agent", name, suffix: (loggedIn ? "login-" : "logout-") + seconds, at: at, kind)]
+        return [event("agent", name, suffix: (loggedIn ? "login-" : "logout-") + stamp, at: at, kind)]
     }
 
     /// Learns the agents' contacts, and so their extensions, from `callcenter_config agent list` (see
     /// ``FreeSWITCHAgentList``), and brings sessions in line with their statuses: after a (re)connect, an agent
-    /// that became available while the bridge was away is logged in. Ids use the list's `last_status_change`,
-    /// the same second the `agent-status-change` event carried, so a session already sent is a duplicate.
+    /// that became available while the bridge was away is logged in.
+    ///
+    /// The list only has the second of the last status change (`last_status_change`), so such a login's id ends
+    /// in seconds, not in the event's microseconds: a bridge that restarts with no memory of the agents sends
+    /// a session it had already sent from the event again, under another id. hotlined then records the same
+    /// person logging in on the same extension twice, which leaves the same state; a lost login would not.
     public mutating func learnAgents(_ list: [FreeSWITCHAgentList.Agent]) -> [PBXEvent] {
         var output: [PBXEvent] = []
         for row in list {
@@ -158,7 +176,7 @@ extension FreeSWITCHCallModel {
             let at = Date(timeIntervalSince1970: TimeInterval(changed))
             // A logged-out agent the bridge never saw logged in needs no logout.
             if row.status == "Logged Out" && agent.loggedIn != true { continue }
-            output += agentStatus(name: row.name, status: row.status, at: at, seconds: String(changed))
+            output += agentStatus(name: row.name, status: row.status, at: at, stamp: String(changed))
         }
         return output
     }

@@ -126,11 +126,12 @@ extension FreeSWITCHCallModel {
             }
             return output + answer(&call, by: reaches, leg: other, at: context.at)
         }
-        guard other != call.agentLeg, leg.appearedAfterAnswer, let from = call.agent, reaches != from else {
+        guard !call.inQueue, other != call.agentLeg, leg.appearedAfterAnswer, let from = call.agent, reaches != from
+        else {
             calls[call.id] = call
             return output
         }
-        return output + transfer(&call, to: reaches, leg: other, at: context.at)
+        return output + transfer(&call, to: reaches, leg: other, context: context)
     }
 
     mutating func channelHungUp(_ context: EventContext) -> [PBXEvent] {
@@ -183,7 +184,7 @@ extension FreeSWITCHCallModel {
     }
 
     /// `transferred` from the extension holding the call to `agent`.
-    mutating func transfer(_ call: inout Call, to agent: String, leg: String?, at: Date) -> [PBXEvent] {
+    mutating func transfer(_ call: inout Call, to agent: String, leg: String?, context: EventContext) -> [PBXEvent] {
         guard let from = call.agent, from != agent else {
             calls[call.id] = call
             return []
@@ -191,13 +192,12 @@ extension FreeSWITCHCallModel {
         call.agent = agent
         call.agentLeg = leg
         calls[call.id] = call
-        let microseconds = String(Int64((at.timeIntervalSince1970 * 1e6).rounded()))
         return [
             event(
                 call.id,
                 "transferred",
-                suffix: microseconds,
-                at: at,
+                suffix: context.stamp,
+                at: context.at,
                 .callTransferred(call: call.id, agent: from, toAgent: agent)
             )
         ]

@@ -28,8 +28,8 @@ import HotlineProtocol
 ///   `On Break` open a session (a break pauses queue calls, it does not log the person out of the extension, so
 ///   an agent who signs in straight to a break is logged in), `Logged Out` closes it.
 ///
-/// Event ids are derived (`<system>-<call id>-offered`, `…-answered`, `…-transferred-<µs>`, `…-ended`,
-/// `<system>-agent-<name>-login-<epoch s>`), so a restarted bridge that derives an event again is told
+/// Event ids are derived (`<system>-<call id>-offered`, `…-answered`, `…-transferred-<µs>-<sequence>`, `…-ended`,
+/// `<system>-agent-<name>-login-<µs>-<sequence>`), so a restarted bridge that derives an event again is told
 /// `duplicate`. A bridge that restarts mid-call rebuilds the call from the first event that names it
 /// (`bridge-agent-start`, `member-queue-end`, the caller's hang-up with its `cc_*` variables): the call comes out
 /// whole and counted once.
@@ -115,6 +115,11 @@ public struct FreeSWITCHCallModel: Sendable {
         var joinedQueue = false
         /// `CC-Cause` of `member-queue-end` (`Terminated`, `Cancel`, `Timeout`, …), or `cc_cause` at hang-up.
         var queueCause: String?
+        /// `CC-Member-UUID` of the latest queue session: a call sent back to a queue gets a new one, and the old
+        /// session's `member-queue-end` may arrive after the new `member-queue-start`.
+        var queueMember: String?
+        /// Waiting in a queue for an agent: bridges of the caller then are mod_callcenter's, not transfers.
+        var inQueue = false
         /// The extension holding the call, once answered.
         var agent: String?
         /// The leg that answered or was last bridged to the caller.
@@ -283,11 +288,18 @@ public struct FreeSWITCHCallModel: Sendable {
         let event: ESLEvent
         let at: Date
 
+        /// `Event-Date-Timestamp` as FreeSWITCH wrote it, microseconds since 1970.
+        private let timestamp: Int64?
+
         init(event: ESLEvent, receivedAt: Date) {
             self.event = event
-            if let micros = event["Event-Date-Timestamp"].flatMap({ Int64($0) }), micros > 0 {
+            if let micros = event["Event-Date-Timestamp"].flatMap({ Int64($0) }), micros > 0,
+                micros < 4_000_000_000_000_000
+            {
+                timestamp = micros
                 at = Date(timeIntervalSince1970: Double(micros / 1_000_000) + Double(micros % 1_000_000) / 1e6)
             } else {
+                timestamp = nil
                 at = receivedAt
             }
         }
@@ -303,15 +315,21 @@ public struct FreeSWITCHCallModel: Sendable {
             return value
         }
 
-        /// The event time in whole microseconds, for ids of events that may repeat within a call.
-        var microseconds: String {
-            String(Int64((at.timeIntervalSince1970 * 1e6).rounded()))
+        /// What ends the id of an event that may happen more than once (transfers, agent sessions): the event time in
+        /// microseconds.
+        ///
+        /// FreeSWITCH stamps events from a clock it updates coarsely: several status changes in a row can carry
+        /// the same microsecond. `Event-Sequence`, which counts every event of one FreeSWITCH run, follows it
+        /// when present (`1796025386983031-1024`), so that each event has its own id, and the same event always
+        /// the same one.
+        var stamp: String {
+            let time = String(timestamp ?? Int64((at.timeIntervalSince1970 * 1e6).rounded()))
+            guard let sequence = self["Event-Sequence"], sequence.utf8.count <= 20,
+                sequence.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
+            else { return time }
+            return time + "-" + sequence
         }
 
-        /// The event time in whole seconds, for ids that must match the agent list's `last_status_change`.
-        var seconds: String {
-            String(Int64(at.timeIntervalSince1970.rounded(.down)))
-        }
     }
 
     /// Fills what is still unknown about the caller, never overwriting: from the `CC-Member-CID-*` fields of a
