@@ -86,18 +86,16 @@ extension FreeSWITCHCallModel {
         guard let id = callID(of: channel) ?? partner.flatMap({ callID(of: $0) }), var call = calls[id] else {
             return []
         }
-        let callerHalves = Set(legs.filter { $0.value.call == call.id && $0.value.role == .callerHalf }.keys)
-        let isCallerSide = { (leg: String) in leg == id || callerHalves.contains(leg) }
         // Which side is the caller's, and what the other side reaches.
         let other: String
         let otherReaches: String?
-        if isCallerSide(channel), let partner {
+        if isCallerSide(channel, of: id), let partner {
             other = partner
             otherReaches = reach(
                 channelName: context["Other-Leg-Channel-Name"],
                 destination: context["Other-Leg-Destination-Number"]
             )
-        } else if let partner, isCallerSide(partner) {
+        } else if let partner, isCallerSide(partner, of: id) {
             other = channel
             otherReaches = reach(
                 channelName: context["Channel-Name"],
@@ -132,6 +130,13 @@ extension FreeSWITCHCallModel {
             return output
         }
         return output + transfer(&call, to: reaches, leg: other, context: context)
+    }
+
+    /// The caller's channel or the other half of its loopback pair.
+    private func isCallerSide(_ channel: String, of call: String) -> Bool {
+        guard channel != call else { return true }
+        guard let leg = legs[channel] else { return false }
+        return leg.call == call && leg.role == .callerHalf
     }
 
     mutating func channelHungUp(_ context: EventContext) -> [PBXEvent] {

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Record raw event-socket bytes for more hotline scenarios, like ../shared/pbx/freeswitch/transcripts/capture.py.
 
-usage: capture-more.py ringall|withheld|transfer|logout OUTDIR [ESL_PORT]
+usage: capture-more.py ringall|withheld|transfer|logout|session OUTDIR [ESL_PORT]
 
 Needs the shared FreeSWITCH configuration plus a queue `complaints-ringall` (strategy ring-all, tiers for agents
 8001 and 8002) joined by dialling 12346 in context `hotline` (see README.md). Writes OUTDIR/<scenario>.esl, every
@@ -84,8 +84,46 @@ def originate(connection, number, name, dialled):
         "loopback/%s/hotline &park()" % (name, number, dialled))
 
 
+def session(outdir):
+    """A bridge that connects while a call waits in the queue: the conversation FreeSWITCHSession holds (auth,
+    event plain, agent list, show channels), then the waiting caller is hung up and an agent comes back."""
+    setup = Connection(f"{outdir}/session-setup.esl", f"{outdir}/session-setup.sent")
+    setup.wait_for(rb"Content-Type: auth/request\n\n")
+    setup.send("auth " + PASSWORD)
+    setup.wait_for(rb"Reply-Text: \+OK accepted")
+    for agent in ("8001", "8002"):
+        setup.api(f"callcenter_config agent set status {agent} 'On Break'")
+    caller = originate(setup, "13900001111", "Li Lei", "12345").split()[-1]
+    time.sleep(1.0)
+    c = Connection(f"{outdir}/session.esl", f"{outdir}/session.sent")
+    c.wait_for(rb"Content-Type: auth/request\n\n")
+    c.send("auth " + PASSWORD)
+    c.wait_for(rb"Reply-Text: \+OK accepted")
+    c.send("event plain " + EVENTS)
+    c.wait_for(rb"Reply-Text: \+OK event listener enabled plain")
+    c.send("api callcenter_config agent list")
+    c.send("api show channels")
+    c.wait_for(rb"\d+ total\.\n")
+    time.sleep(1.0)
+    # bgapi: the reply is a command/reply, so the bridge's api replies stay in order.
+    c.send(f"bgapi uuid_kill {caller} NORMAL_CLEARING")
+    c.wait_count(rb"Event-Name: CHANNEL_HANGUP_COMPLETE", 2)
+    time.sleep(1.0)
+    c.send("bgapi callcenter_config agent set status 8001 Available")
+    c.wait_for(rb"CC-Agent-Status: Available")
+    time.sleep(0.5)
+    c.send("exit")
+    time.sleep(0.5)
+    setup.api("callcenter_config agent set status 8002 Available")
+    setup.send("exit")
+    print("hangups:", c.count(rb"Event-Name: CHANNEL_HANGUP_COMPLETE"))
+
+
 def main():
     scenario, outdir = sys.argv[1], sys.argv[2]
+    if scenario == "session":
+        session(outdir)
+        return
     c = Connection(f"{outdir}/{scenario}.esl", f"{outdir}/{scenario}.sent")
     c.wait_for(rb"Content-Type: auth/request\n\n")
     c.send("auth " + PASSWORD)
