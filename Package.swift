@@ -144,7 +144,7 @@ let package = Package(
         // The ESL frame fuzzer: scripts/fuzz.sh esl builds it with libFuzzer; this normal build replays corpus files.
         .executableTarget(
             name: "hotline-fuzz-esl",
-            dependencies: ["HotlinePBXBridge", "HotlineProtocol"],
+            dependencies: ["HotlineCore", "HotlinePBXBridge", "HotlineProtocol"],
             path: "Fuzz/ESLFrameFuzzer",
             swiftSettings: strictSettings
         ),

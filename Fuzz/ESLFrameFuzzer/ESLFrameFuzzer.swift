@@ -55,8 +55,8 @@ private func checkWire(_ events: [PBXEvent]) {
     }
 }
 
-/// libFuzzer entry point for the ESL frame parser, event decoder, `show channels` and agent list readers and
-/// the FreeSWITCH call model.
+/// libFuzzer entry point for the ESL frame parser, event decoder, `show channels` and agent list readers, the
+/// FreeSWITCH call model and the session around it.
 ///
 /// Invariants: nothing crashes; parsing in chunks (sizes taken from the input's first bytes) gives the same
 /// results as parsing in one piece; the parser's buffer stays bounded; every event the model derives is one
@@ -90,6 +90,14 @@ public func fuzzESLFrames(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     checkWire(model.reconcile(upChannels: [], at: receivedAt))
     guard model.callsInProgress == 0 else { fatalError("calls left after reconciling with no channel up") }
     _ = model.takeWarnings()
+
+    // The same stream as a bridge's conversation: api replies only count after the handshake.
+    var session = FreeSWITCHSession(password: "ClueCon", model: FreeSWITCHCallModel(configuration: configuration))
+    for result in whole {
+        for action in session.receive(result, now: receivedAt) {
+            if case .emit(let event) = action { checkWire([event]) }
+        }
+    }
     return 0
 }
 

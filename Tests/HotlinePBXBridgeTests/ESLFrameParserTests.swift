@@ -227,6 +227,10 @@ struct ESLFrameParserTests {
                 == #"ESL header line without a colon: "a\u{a}fake log line"; header block skipped"#
         )
         #expect(
+            ESLFrameError.malformedHeaderLine("x\u{2028}y\u{85}z").description
+                == #"ESL header line without a colon: "x\u{2028}y\u{85}z"; header block skipped"#
+        )
+        #expect(
             ESLFrameError.bodyTooLarge(declared: 9, limit: 8).description
                 == "ESL frame body of 9 bytes is over the limit of 8 bytes; skipped"
         )

@@ -33,7 +33,8 @@ public enum ESLFrameError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// A value quoted for a log line: short, control characters escaped, so that garbage cannot forge log lines.
+    /// A value quoted for a log line: short, with control characters and line separators escaped, so that
+    /// garbage cannot forge log lines.
     static func shown(_ text: String, limit: Int = 60) -> String {
         var result = "\""
         for (index, scalar) in text.unicodeScalars.enumerated() {
@@ -43,7 +44,7 @@ public enum ESLFrameError: Error, Sendable, Equatable, CustomStringConvertible {
             }
             switch scalar.value {
             case 0x20..<0x7F where scalar != "\"" && scalar != "\\": result.unicodeScalars.append(scalar)
-            case 0xA0...: result.unicodeScalars.append(scalar)
+            case 0xA0...0x2027, 0x202A...: result.unicodeScalars.append(scalar)
             default: result += "\\u{\(String(scalar.value, radix: 16))}"
             }
         }

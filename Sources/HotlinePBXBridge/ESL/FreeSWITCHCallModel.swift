@@ -41,8 +41,9 @@ public struct FreeSWITCHCallModel: Sendable {
     /// Every other channel of a call in progress.
     var legs: [String: Leg] = [:]
     /// Channels of calls that ended recently, whose late events (the caller's loopback half hangs up last) are
-    /// ignored; bounded, oldest forgotten first.
-    var ended = BoundedSet(capacity: 4096)
+    /// ignored; bounded, oldest forgotten first. Late events come within seconds; 16384 channels are minutes of
+    /// a busy centre (a queue call has six or more).
+    var ended = BoundedSet(capacity: 16_384)
     /// What is known of each mod_callcenter agent.
     var agents: [String: Agent] = [:]
     /// The order calls were first seen in, for ``reconcile(upChannels:at:)``.
