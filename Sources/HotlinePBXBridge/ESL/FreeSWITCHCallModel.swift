@@ -21,12 +21,15 @@ import HotlineProtocol
 /// - **answered**, for a queue call, from `bridge-agent-start` (the agent's extension from its contact, see
 ///   ``learnAgents(_:)``); for a call that is in no queue, from the `CHANNEL_ANSWER` of a B-leg or the
 ///   `CHANNEL_BRIDGE` of the caller.
-/// - **transferred** when, after the answer, the caller is bridged to a leg that appeared after the answer and
-///   reaches another extension, or mod_callcenter bridges the call to another agent.
+/// - **transferred** when, after the answer and outside a queue, the caller is bridged to a leg that appeared
+///   after the answer and reaches another extension (blind or attended transfer), or mod_callcenter bridges the
+///   call to another agent (a transfer back to a queue).
 /// - **ended** from the caller's `CHANNEL_HANGUP_COMPLETE`; see ``endCause(answered:queueCause:hangupCause:)``.
 /// - **agent.login / agent.logout** from `agent-status-change`: `Available`, `Available (On Demand)` and
 ///   `On Break` open a session (a break pauses queue calls, it does not log the person out of the extension, so
-///   an agent who signs in straight to a break is logged in), `Logged Out` closes it.
+///   an agent who signs in straight to a break is logged in), `Logged Out` closes it. The session's extension
+///   comes from the agent's contact (``learnAgents(_:)``) or, for agents named after their extension, the name;
+///   the staff login from ``Configuration/agentMap``, else the agent's name.
 ///
 /// Event ids are derived (`<system>-<call id>-offered`, `…-answered`, `…-transferred-<µs>-<sequence>`, `…-ended`,
 /// `<system>-agent-<name>-login-<µs>-<sequence>`), so a restarted bridge that derives an event again is told
