@@ -113,6 +113,8 @@ struct ESLListsTests {
             ("sofia/gateway/carrier/13800138000", "13800138000"),
             ("PJSIP/8001", "8001"),
             ("Local/8001@agents", "8001"),
+            ("${sofia_contact(8001@default)}", "8001"),
+            ("[leg_timeout=15]${sofia_contact(internal/8001@192.0.2.1)}", "8001"),
         ]
     )
     func extensions(dialString: String, expected: String) {

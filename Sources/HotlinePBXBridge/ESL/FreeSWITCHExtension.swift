@@ -8,6 +8,7 @@ public enum FreeSWITCHExtension {
     /// - `sofia/gateway/carrier/13800138000` → `13800138000`
     /// - `[call_timeout=10]loopback/8001/agents`, `{ignore_early_media=true}user/8001` → `8001`
     /// - `PJSIP/8001`, `Local/8001@agents` → `8001`
+    /// - `${sofia_contact(8001@default)}`, `${sofia_contact(internal/8001@default)}` → `8001`
     ///
     /// The result is an extension as the PBX socket takes it: 1 to 32 characters, no whitespace or control
     /// characters. Several comma-separated dial strings (`user/8001,user/8002`) name no single extension.
@@ -19,6 +20,13 @@ public enum FreeSWITCHExtension {
             text = text[text.index(after: end)...].trimmingWhitespace()
         }
         guard !text.isEmpty, !text.contains(",") else { return nil }
+        // `${sofia_contact(8001@default)}`, a common mod_callcenter contact: the user inside.
+        if text.hasPrefix("${sofia_contact("), text.hasSuffix(")}") {
+            var user = text.dropFirst("${sofia_contact(".count).dropLast(2)
+            if let slash = user.lastIndex(of: "/") { user = user[user.index(after: slash)...] }
+            if let at = user.firstIndex(of: "@") { user = user[..<at] }
+            return isValid(String(user)) ? String(user) : nil
+        }
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count >= 2 else { return nil }
         let technology = parts[0].lowercased()
