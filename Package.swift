@@ -135,6 +135,19 @@ let package = Package(
             path: "Fuzz/PBXLineFuzzer",
             swiftSettings: strictSettings
         ),
+        // PBX bridges (SPEC section 11): AMI and ESL frame parsers, pure call models, the bridge.
+        .target(
+            name: "HotlinePBXBridge",
+            dependencies: ["HotlineProtocol", "HotlineCore"],
+            swiftSettings: strictSettings
+        ),
+        // The ESL frame fuzzer: scripts/fuzz.sh esl builds it with libFuzzer; this normal build replays corpus files.
+        .executableTarget(
+            name: "hotline-fuzz-esl",
+            dependencies: ["HotlineCore", "HotlinePBXBridge", "HotlineProtocol"],
+            path: "Fuzz/ESLFrameFuzzer",
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "hotlinectl",
             dependencies: ["HotlineCLI"],
@@ -153,6 +166,13 @@ let package = Package(
                 "HotlineCore", "HotlineProtocol", "HotlineCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "HotlinePBXBridgeTests",
+            dependencies: ["HotlinePBXBridge", "HotlineProtocol"],
+            // Recorded PBX transcripts, read through #filePath; not resources, so no bundle is built.
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         .testTarget(
