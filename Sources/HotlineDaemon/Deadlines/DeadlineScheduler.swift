@@ -97,6 +97,7 @@ public final class DeadlineScheduler: Sendable {
         var events = try DeadlineStore.warnDue(
             at: now,
             limit: DeadlineScheduler.batch,
+            qaDepartment: rules.workflow.qaDepartment,
             timeZone: timeZone,
             on: connection
         )
@@ -105,6 +106,7 @@ public final class DeadlineScheduler: Sendable {
             limit: DeadlineScheduler.batch,
             policy: rules.deadlines,
             calendar: rules.calendar,
+            qaDepartment: rules.workflow.qaDepartment,
             timeZone: timeZone,
             on: connection
         )

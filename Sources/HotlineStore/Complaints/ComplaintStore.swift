@@ -221,6 +221,8 @@ public enum ComplaintStore {
             ]
         )
         try appendHops(transition.hops, complaint: id, at: now, on: connection)
+        // SPEC §10: the people the workflow names are told in this very transaction (the outbox).
+        try NoticeStore.write(transition.notices, complaint: id, at: now, on: connection)
         for change in transition.deadlineChanges {
             try apply(
                 change,

@@ -22,7 +22,11 @@ public struct DeadlineEvent: Sendable, Equatable {
     /// The escalation the breach caused, if any (`qa`, `vp`, `gm`).
     public var escalation: String?
     public var firstResponder: String
-    public var notice: String
+    /// The person responsible for the complaint when it fired (told of a transfer deadline).
+    public var responsible: String
+    /// What it means, in both languages; `notice` is its English form, as the journal and `watch` show it.
+    public var text: LocalizedText
+    public var notice: String { text.en }
 
     /// The event as `watch`, NOTIFY and the notification command carry it.
     public func announcement(timeZone: TimeZone) -> DeadlineAnnouncement {
@@ -60,6 +64,7 @@ public enum DeadlineStore {
         limit: Int,
         policy: DeadlinePolicy,
         calendar: WorkCalendar,
+        qaDepartment: String,
         timeZone: TimeZone,
         on connection: PGConnection
     ) throws -> [DeadlineEvent] {
@@ -75,10 +80,10 @@ public enum DeadlineStore {
                 )
                 UPDATE hotline.deadlines AS d
                 SET state = 'breached', breached_at = $1, fired_late = $1 - d.due_at > make_interval(secs => $3)
-                FROM due
-                WHERE d.id = due.id
+                FROM due, hotline.complaints c
+                WHERE d.id = due.id AND c.id = d.complaint_id
                 RETURNING d.id, d.complaint_id, d.kind, d.department, d.due_at, d.fired_late,
-                    (SELECT first_responder FROM hotline.complaints WHERE id = d.complaint_id) AS first_responder
+                    c.first_responder, c.responsible
                 """,
                 [now, limit, lateAfter]
             )
@@ -90,8 +95,8 @@ public enum DeadlineStore {
                 let kind: String = try row.decode("kind")
                 let department: String = try row.decode("department")
                 let dueAt: Date = try row.decode("due_at")
-                let (escalation, notice) = consequence(of: kind, complaint: complaint, department: department)
-                if kind == "reply" {
+                let typed = DeadlineKind(rawValue: kind) ?? .replyGM
+                if typed == .reply {
                     // The ladder: VP and then GM unless the reply comes first.
                     for (rung, allowance) in [("reply_vp", policy.ladderVP), ("reply_gm", policy.ladderGM)] {
                         rungs.append(
@@ -109,9 +114,10 @@ public enum DeadlineStore {
                         dueAt: dueAt,
                         firedAt: now,
                         late: try row.decode("fired_late"),
-                        escalation: escalation,
+                        escalation: DeadlineRules.escalation(ofBreach: typed)?.rawValue,
                         firstResponder: try row.decode("first_responder"),
-                        notice: notice
+                        responsible: try row.decode("responsible"),
+                        text: DeadlineRules.breachText(of: typed, complaint: complaint, department: department)
                     )
                 )
             }
@@ -133,6 +139,7 @@ public enum DeadlineStore {
                 )
             }
             try notify(events, timeZone: timeZone, on: connection)
+            try NoticeStore.write(deadlineEvents: events, qaDepartment: qaDepartment, at: now, on: connection)
             // The escalations go last: their insert adds to the QA counters (sql/004), whose rows are shared by
             // every writer of the hour, and a row it updates stays locked until the commit right after it.
             let escalating = events.filter { $0.escalation != nil }
@@ -159,30 +166,14 @@ public enum DeadlineStore {
         }
     }
 
-    /// The escalation a breach causes and the notice that goes with it (SPEC §3).
-    private static func consequence(of kind: String, complaint: String, department: String) -> (String?, String) {
-        switch kind {
-        case "transfer":
-            return ("qa", "R4: complaint \(complaint) was not transferred or resolved within its allowance")
-        case "accept":
-            return (nil, "R5: department \(department) has not named a handler for complaint \(complaint)")
-        case "reply":
-            return (
-                "qa",
-                "R6/R10: department \(department) has not replied to complaint \(complaint); "
-                    + "the first responder is to urge it"
-            )
-        case "reply_vp":
-            return ("vp", "R8: complaint \(complaint) still has no reply; escalated to the deputy general manager")
-        default:
-            return ("gm", "R8: complaint \(complaint) still has no reply; escalated to the general manager")
-        }
-    }
-
     /// Marks and returns the warnings due at `now` (a share of the allowance has passed, SPEC §3).
-    public static func warnDue(at now: Date, limit: Int, timeZone: TimeZone, on connection: PGConnection) throws
-        -> [DeadlineEvent]
-    {
+    public static func warnDue(
+        at now: Date,
+        limit: Int,
+        qaDepartment: String,
+        timeZone: TimeZone,
+        on connection: PGConnection
+    ) throws -> [DeadlineEvent] {
         try connection.transaction { connection in
             let warned = try connection.query(
                 """
@@ -194,10 +185,9 @@ public enum DeadlineStore {
                     FOR UPDATE SKIP LOCKED
                 )
                 UPDATE hotline.deadlines AS d SET warned_at = $1
-                FROM due
-                WHERE d.id = due.id
-                RETURNING d.id, d.complaint_id, d.kind, d.department, d.due_at,
-                    (SELECT first_responder FROM hotline.complaints WHERE id = d.complaint_id) AS first_responder
+                FROM due, hotline.complaints c
+                WHERE d.id = due.id AND c.id = d.complaint_id
+                RETURNING d.id, d.complaint_id, d.kind, d.department, d.due_at, c.first_responder, c.responsible
                 """,
                 [now, limit]
             )
@@ -216,11 +206,18 @@ public enum DeadlineStore {
                     late: false,
                     escalation: nil,
                     firstResponder: try row.decode("first_responder"),
-                    notice: "the \(kind) deadline of complaint \(complaint) is due at "
-                        + TimeFormatting.rfc3339(dueAt, timeZone: timeZone)
+                    responsible: try row.decode("responsible"),
+                    text: DeadlineRules.warningText(
+                        of: DeadlineKind(rawValue: kind) ?? .reply,
+                        complaint: complaint,
+                        due: TimeFormatting.rfc3339(dueAt, timeZone: timeZone)
+                    )
                 )
             }
-            if !events.isEmpty { try notify(events, timeZone: timeZone, on: connection) }
+            if !events.isEmpty {
+                try notify(events, timeZone: timeZone, on: connection)
+                try NoticeStore.write(deadlineEvents: events, qaDepartment: qaDepartment, at: now, on: connection)
+            }
             return events
         }
     }

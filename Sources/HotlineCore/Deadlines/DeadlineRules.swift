@@ -1,0 +1,99 @@
+/// The deadlines a complaint can have (SPEC §3), the three a transition starts and the two rungs of the reply
+/// ladder that a reply breach starts.
+public enum DeadlineKind: String, Sendable, Hashable, CaseIterable, Codable {
+    /// Resolve or transfer within 1 hour of receipt (R4).
+    case transfer
+    /// The receiving department names a handler (R5).
+    case accept
+    /// The receiving department replies within 1 working day (R6).
+    case reply
+    /// Still no reply: the deputy general manager (R8).
+    case replyVP = "reply_vp"
+    /// Still no reply: the general manager (R8).
+    case replyGM = "reply_gm"
+}
+
+/// What a warning or a breach of a deadline means (SPEC §3, §10): the escalation a breach causes, who must act,
+/// and what they are told. Pure: the deadline store writes what this decides.
+public enum DeadlineRules {
+    /// The escalation a breach causes: QA for a transfer or a reply, then the reply ladder's VP and GM.
+    public static func escalation(ofBreach kind: DeadlineKind) -> EscalationLevel? {
+        switch kind {
+        case .transfer, .reply: return .qa
+        case .accept: return nil
+        case .replyVP: return .vp
+        case .replyGM: return .gm
+        }
+    }
+
+    /// Whoever must act (SPEC §10): the responsible person for a transfer, the department charged for the others;
+    /// a breach also tells QA, a reply breach also the first responder (to urge, R10), and a rung of the ladder
+    /// also the leaders it reached.
+    public static func recipients(
+        of kind: DeadlineKind,
+        breach: Bool,
+        department: String,
+        responsible: String,
+        firstResponder: String,
+        qaDepartment: String
+    ) -> [Notice.Recipient] {
+        var recipients: [Notice.Recipient] = kind == .transfer ? [.staff(responsible)] : [.department(department)]
+        guard breach else { return recipients }
+        recipients.append(.department(qaDepartment))
+        if kind == .reply || kind == .replyVP || kind == .replyGM {
+            recipients.append(.staff(firstResponder))
+        }
+        if kind == .replyVP { recipients.append(.role(.vp)) }
+        if kind == .replyGM { recipients.append(.role(.gm)) }
+        return distinct(recipients)
+    }
+
+    /// The text of a breach, as the journal, `watch` and the notices say it.
+    public static func breachText(of kind: DeadlineKind, complaint: String, department: String) -> LocalizedText {
+        switch kind {
+        case .transfer:
+            return LocalizedText(
+                zh: "R4：投诉 \(complaint) 未在时限内转交或当场答复",
+                en: "R4: complaint \(complaint) was not transferred or resolved within its allowance"
+            )
+        case .accept:
+            return LocalizedText(
+                zh: "R5：\(department) 未为投诉 \(complaint) 指定责任人",
+                en: "R5: department \(department) has not named a handler for complaint \(complaint)"
+            )
+        case .reply:
+            return LocalizedText(
+                zh: "R6/R10：\(department) 未答复投诉 \(complaint)；请首问责任人督办",
+                en: "R6/R10: department \(department) has not replied to complaint \(complaint); "
+                    + "the first responder is to urge it"
+            )
+        case .replyVP:
+            return LocalizedText(
+                zh: "R8：投诉 \(complaint) 仍未答复，已升级至副总经理",
+                en: "R8: complaint \(complaint) still has no reply; escalated to the deputy general manager"
+            )
+        case .replyGM:
+            return LocalizedText(
+                zh: "R8：投诉 \(complaint) 仍未答复，已升级至总经理",
+                en: "R8: complaint \(complaint) still has no reply; escalated to the general manager"
+            )
+        }
+    }
+
+    /// The text of a warning; `due` is the due time as people read it.
+    public static func warningText(of kind: DeadlineKind, complaint: String, due: String) -> LocalizedText {
+        let names: [DeadlineKind: String] = [
+            .transfer: "转交时限", .accept: "受理时限", .reply: "答复时限", .replyVP: "副总经理时限", .replyGM: "总经理时限",
+        ]
+        return LocalizedText(
+            zh: "投诉 \(complaint) 的\(names[kind] ?? kind.rawValue)将于 \(due) 到期",
+            en: "the \(kind.rawValue) deadline of complaint \(complaint) is due at \(due)"
+        )
+    }
+}
+
+/// Recipients in first-seen order without repeats (a first responder who is also responsible is told once).
+private func distinct(_ recipients: [Notice.Recipient]) -> [Notice.Recipient] {
+    var seen = Set<Notice.Recipient>()
+    return recipients.filter { seen.insert($0).inserted }
+}

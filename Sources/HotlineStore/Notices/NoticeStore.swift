@@ -1,0 +1,138 @@
+import Foundation
+import HotlineCore
+
+/// The notices outbox (SPEC §10, `sql/009_notices.sql`): notices are written in the caller's transaction, so a
+/// change that rolls back leaves none and a committed one always has its own; `NOTIFY hotline_notices` goes out
+/// with the commit for `watch --mine` and hotline-notifier.
+public enum NoticeStore {
+    /// The channel that carries new notice ids (a comma-separated list per notification).
+    public static let channel = "hotline_notices"
+
+    /// One notice to write: a topic, its text, and everyone it is addressed to.
+    struct Draft {
+        var topic: String
+        var text: LocalizedText
+        var recipients: [Notice.Recipient]
+        var complaint: String?
+        var deadline: Int64?
+        var urgent: Bool
+    }
+
+    /// Writes a transition's notices; those with the same topic and text become one notice to several recipients.
+    static func write(_ notices: [Notice], complaint: String, at now: Date, on connection: PGConnection) throws {
+        var drafts: [Draft] = []
+        for notice in notices {
+            if let index = drafts.firstIndex(where: { $0.topic == notice.topic.rawValue && $0.text == notice.message })
+            {
+                if !drafts[index].recipients.contains(notice.recipient) {
+                    drafts[index].recipients.append(notice.recipient)
+                }
+            } else {
+                drafts.append(
+                    Draft(
+                        topic: notice.topic.rawValue,
+                        text: notice.message,
+                        recipients: [notice.recipient],
+                        complaint: complaint,
+                        deadline: nil,
+                        urgent: notice.topic == .urgentComplaint
+                    )
+                )
+            }
+        }
+        try write(drafts, at: now, on: connection)
+    }
+
+    /// Writes notices of deadline warnings or breaches, one per event (SPEC §10: whoever must act).
+    static func write(
+        deadlineEvents events: [DeadlineEvent],
+        qaDepartment: String,
+        at now: Date,
+        on connection: PGConnection
+    )
+        throws
+    {
+        let drafts = events.compactMap { event -> Draft? in
+            guard let kind = DeadlineKind(rawValue: event.deadlineKind) else { return nil }
+            let breach = event.kind == .breach
+            return Draft(
+                topic: breach ? Notice.Topic.deadlineBreach.rawValue : Notice.Topic.deadlineWarning.rawValue,
+                text: event.text,
+                recipients: DeadlineRules.recipients(
+                    of: kind,
+                    breach: breach,
+                    department: event.department,
+                    responsible: event.responsible,
+                    firstResponder: event.firstResponder,
+                    qaDepartment: qaDepartment
+                ),
+                complaint: event.complaint,
+                deadline: event.deadline,
+                urgent: false
+            )
+        }
+        try write(drafts, at: now, on: connection)
+    }
+
+    /// Set-based: one statement for the notices and their recipients however many there are (a burst of ten
+    /// thousand breaches fires in one transaction), then one NOTIFY.
+    static func write(_ drafts: [Draft], at now: Date, on connection: PGConnection) throws {
+        guard !drafts.isEmpty else { return }
+        var leaders: [String]?
+        func resolved(_ recipient: Notice.Recipient) throws -> [(kind: String, name: String)] {
+            switch recipient {
+            case .staff(let login): return [("staff", login)]
+            case .department(let code): return [("department", code)]
+            case .role(let role): return [("role", role.rawValue)]
+            case .onDutyLeader:
+                if leaders == nil { leaders = try DutyRoster.leaders(at: now, on: connection) }
+                let onDuty = leaders ?? []
+                return onDuty.isEmpty ? [("role", Role.vp.rawValue)] : onDuty.map { ("staff", $0) }
+            }
+        }
+        var recipientOrdinal: [String] = []
+        var recipientKind: [String] = []
+        var recipientName: [String] = []
+        for (index, draft) in drafts.enumerated() {
+            for recipient in draft.recipients {
+                for (kind, name) in try resolved(recipient) {
+                    recipientOrdinal.append(String(index + 1))
+                    recipientKind.append(kind)
+                    recipientName.append(name)
+                }
+            }
+        }
+        let rows = try connection.query(
+            """
+            WITH input AS (
+                SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[])
+                    WITH ORDINALITY AS i(topic, complaint, deadline, zh, en, urgent, ordinal)
+            ),
+            written AS (
+                INSERT INTO hotline.notices (at, topic, complaint_id, deadline_id, text_zh, text_en, urgent)
+                SELECT $1, topic, complaint::bigint, deadline::bigint, zh, en, urgent FROM input ORDER BY ordinal
+                RETURNING id
+            ),
+            numbered AS (
+                SELECT id, row_number() OVER (ORDER BY id) AS ordinal FROM written
+            ),
+            addressed AS (
+                INSERT INTO hotline.notice_recipients (notice_id, kind, name)
+                SELECT n.id, r.kind, r.name
+                FROM unnest($8::bigint[], $9::text[], $10::text[]) AS r(ordinal, kind, name)
+                JOIN numbered n ON n.ordinal = r.ordinal
+                ON CONFLICT DO NOTHING
+            )
+            SELECT string_agg(id::text, ',' ORDER BY id) AS ids FROM written
+            """,
+            [
+                now, drafts.map(\.topic), PostgresTextArray(drafts.map(\.complaint)),
+                PostgresTextArray(drafts.map { $0.deadline.map(String.init) }), drafts.map(\.text.zh),
+                drafts.map(\.text.en),
+                drafts.map { $0.urgent ? "true" : "false" }, recipientOrdinal, recipientKind, recipientName,
+            ]
+        )
+        let ids: String = try rows.first?.decodeIfPresent("ids") ?? ""
+        try connection.query("SELECT pg_notify($1, $2)", [channel, ids])
+    }
+}
