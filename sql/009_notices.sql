@@ -58,6 +58,8 @@ CREATE TABLE hotline.notice_deliveries (
     last_error      text CHECK (length(last_error) <= 2000),
     delivered_at    timestamptz,
     failed_at       timestamptz,
+    -- Set by `hotlinectl notices retry`: give_up_after counts again from here rather than from the notice.
+    retried_at      timestamptz,
     PRIMARY KEY (notice_id, route),
     CHECK ((state = 'delivered') = (delivered_at IS NOT NULL)),
     CHECK ((state = 'failed') = (failed_at IS NOT NULL))

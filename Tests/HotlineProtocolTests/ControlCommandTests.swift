@@ -9,7 +9,14 @@ struct ControlCommandTests {
     static let commands: [ControlCommand] = {
         let phone = try? PhoneNumber(validating: "138 0013 8000")
         return [
-            .status, .departmentList, .watch,
+            .status, .departmentList, .watch(mine: false), .watch(mine: true), .noticesFailed, .noticesRetry(id: 17),
+            .inbox(all: false), .inbox(all: true), .inboxRead(ids: [3, 4], all: false), .inboxRead(ids: [], all: true),
+            .dutySet(
+                login: "zhaoliu",
+                from: Date(timeIntervalSince1970: 1_796_000_000),
+                to: Date(timeIntervalSince1970: 1_796_040_000)
+            ),
+            .dutyShow(at: nil), .dutyShow(at: Date(timeIntervalSince1970: 1_796_000_000)),
             .departmentAdd(Department(code: "QA", name: "质检部", head: "lisi", isCoordination: true)),
             .departmentAdd(Department(code: "SVC", name: "客服部")),
             .staffAdd(

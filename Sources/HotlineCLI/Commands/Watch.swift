@@ -7,15 +7,20 @@ import HotlineSystem
 extension HotlineCtl {
     struct Watch: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Follow deadline warnings and breaches as they fire, until interrupted (Ctrl-C).",
+            abstract: "Follow deadline warnings and breaches as they fire, or my notices, until interrupted (Ctrl-C).",
             discussion: """
                 Every daemon on the database announces what it fires; --json prints each event as one JSON line \
-                (event, kind, complaint, department, due_at, fired_at, late, escalation, notice).
+                (event, kind, complaint, department, due_at, fired_at, late, escalation, notice). With --mine, the \
+                notices addressed to you, your department or your roles as they are written, in the shape of \
+                `inbox --json`.
 
-                Example: hotlinectl watch --json | tee -a breaches.ndjson
+                Examples:
+                  hotlinectl watch --json | tee -a breaches.ndjson
+                  hotlinectl watch --mine
                 """
         )
 
+        @Flag(help: "My notices instead of every deadline event.") var mine = false
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
@@ -30,7 +35,7 @@ extension HotlineCtl {
                 )
             }
             defer { socket.close() }
-            let request = ControlRequest(.watch, actAs: global.actAs, language: global.language)
+            let request = ControlRequest(.watch(mine: mine), actAs: global.actAs, language: global.language)
             try socket.write(request.encodedLine())
             var framer = LineFramer(maxLineLength: 1 << 20)
             var answered = false
@@ -52,8 +57,14 @@ extension HotlineCtl {
                     let text = String(decoding: line, as: UTF8.self)
                     if global.json {
                         print(text)
-                    } else if let json = try? JSONValue.parse(line), let event = try? DeadlineAnnouncement(json: json) {
-                        print(Watch.describe(event, global.language))
+                    } else if let json = try? JSONValue.parse(line) {
+                        if mine, let notice = try? InboxNoticeView(json: json) {
+                            print(
+                                "\(notice.at) #\(notice.id) \(notice.complaint.map { "[\($0)] " } ?? "")\(notice.text)"
+                            )
+                        } else if let event = try? DeadlineAnnouncement(json: json) {
+                            print(Watch.describe(event, global.language))
+                        }
                     }
                     fflush(nil)  // each event as it arrives, also into a pipe
                 }

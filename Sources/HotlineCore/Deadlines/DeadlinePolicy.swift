@@ -18,6 +18,8 @@ public struct DeadlinePolicy: Sendable, Equatable {
     /// deadline of SPEC §3 (nothing is breached, nobody is warned); in working days by default, so that a holiday
     /// week does not close cases while the callers cannot reach the centre.
     public var quietPeriod: Allowance
+    /// R12: an urgent notice nobody has read within this (wall-clock) time goes to the general managers too.
+    public var urgentReadWithin: Allowance
 
     public init(
         transfer: Allowance = .wallClock(minutes: 60),
@@ -27,7 +29,8 @@ public struct DeadlinePolicy: Sendable, Equatable {
         urgentScale: Double = 0.25,
         ladderVP: Allowance = .workingDays(1),
         ladderGM: Allowance = .workingDays(2),
-        quietPeriod: Allowance = .workingDays(3)
+        quietPeriod: Allowance = .workingDays(3),
+        urgentReadWithin: Allowance = .wallClock(minutes: 10)
     ) {
         self.transfer = transfer
         self.accept = accept
@@ -37,6 +40,7 @@ public struct DeadlinePolicy: Sendable, Equatable {
         self.ladderVP = ladderVP
         self.ladderGM = ladderGM
         self.quietPeriod = quietPeriod
+        self.urgentReadWithin = urgentReadWithin
     }
 
     public func allowance(for kind: DeadlineChange.Kind, urgent: Bool) -> Allowance {

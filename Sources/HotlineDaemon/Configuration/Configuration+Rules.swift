@@ -42,8 +42,13 @@ extension Configuration {
             urgentScale: try fraction("urgent_scale", default: 0.25),
             ladderVP: try allowance("ladder_vp_after", default: .workingDays(1)),
             ladderGM: try allowance("ladder_gm_after", default: .workingDays(2)),
-            quietPeriod: try allowance("quiet_period", default: .workingDays(3))
+            quietPeriod: try allowance("quiet_period", default: .workingDays(3)),
+            urgentReadWithin: try allowance("urgent_read_within", default: .wallClock(minutes: 10))
         )
+        // The GMs are told when a leader has not read an urgent case for so long on the clock, nights included.
+        guard case .wallClock = deadlines.urgentReadWithin else {
+            throw fail("policy.urgent_read_within", "must be a wall-clock duration such as \"10m\" or \"1h\"")
+        }
         let hours: BusinessHours
         do {
             hours = try BusinessHours(parsing: businessHours)

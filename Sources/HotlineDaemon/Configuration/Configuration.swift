@@ -43,7 +43,7 @@ public struct Configuration: Sendable, Equatable {
     public static let policyKeys: Set<String> = [
         "transfer_allowance", "accept_allowance", "reply_allowance", "warning_share", "ladder_vp_after",
         "ladder_gm_after", "urgent_scale", "coordination_department", "notification_command",
-        "notification_timeout", "redo_threshold", "quiet_period",
+        "notification_timeout", "redo_threshold", "quiet_period", "urgent_read_within",
     ]
 
     public static let defaultConfigFile = "/etc/hotline/hotlined.toml"

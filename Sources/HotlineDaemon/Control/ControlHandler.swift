@@ -157,6 +157,13 @@ public final class ControlHandler: Sendable {
         case .qaStats(let period, let assessment):
             return try qaStats(period, assessment: assessment, caller: caller, language: language)
         case .auditVerify(let id): return try verifyAudit(id, language: language)
+        case .dutySet(let login, let from, let to):
+            return try setDuty(login: login, from: from, to: to, caller: caller, language: language)
+        case .dutyShow(let at): return try dutyShifts(at: at)
+        case .inbox(let all): return try inbox(all: all, caller: caller, language: language)
+        case .inboxRead(let ids, let all): return try readInbox(ids: ids, all: all, caller: caller, language: language)
+        case .noticesFailed: return try failedDeliveries(caller: caller, language: language)
+        case .noticesRetry(let id): return try retryDeliveries(of: id, caller: caller, language: language)
         case .watch:
             // The server turns a `watch` connection into an event stream before it reaches here.
             throw ControlError(

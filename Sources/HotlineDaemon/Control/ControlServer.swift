@@ -99,7 +99,7 @@ public final class ControlServer: Sendable {
                 // Each line is decoded once; `watch` turns the connection into an event stream.
                 let response: ControlResponse
                 switch Result(catching: { try ControlRequest.decode(line: line) }) {
-                case .success(let request) where request.command == ControlCommand.watch.name:
+                case .success(let request) where request.command == ControlCommand.watch(mine: false).name:
                     watch(request, peer: peer, on: connection)
                     return
                 case .success(let request):
@@ -124,11 +124,15 @@ public final class ControlServer: Sendable {
         }
     }
 
-    /// `hotlinectl watch`: after one answer line, every warning and breach as a JSON line, until the client
-    /// goes away. Fed by LISTEN on its own connection, so it sees what any daemon on the database fires.
+    /// `hotlinectl watch`: after one answer line, every warning and breach as a JSON line, or with `--mine` every
+    /// notice of the caller's as it is written (SPEC §10), until the client goes away. Fed by LISTEN on its own
+    /// connection, so it sees what any daemon on the database writes.
     private func watch(_ request: ControlRequest, peer: PeerCredentials, on connection: UnixSocket) {
+        let reader: NoticeReader?
         do {
-            _ = try handler.identify(request, peer: peer)
+            let caller = try handler.identify(request, peer: peer)
+            guard case .watch(let mine) = try request.decodedCommand() else { return }
+            reader = mine ? try handler.noticeReader(caller, for: "watch --mine", language: request.language) : nil
         } catch let error as ControlError {
             try? connection.write(ControlResponse.failure(error).encodedLine())
             return
@@ -138,10 +142,11 @@ public final class ControlServer: Sendable {
             )
             return
         }
+        let channel = reader == nil ? "hotline_events" : NoticeStore.channel
         let database: PGConnection
         do {
             database = try PGConnection(conninfo: eventsConninfo)
-            try database.listen("hotline_events")
+            try database.listen(channel)
         } catch {
             let failure = ControlError(code: .unavailable, message: "cannot listen for events: \(error)")
             try? connection.write(ControlResponse.failure(failure).encodedLine())
@@ -149,16 +154,32 @@ public final class ControlServer: Sendable {
         }
         defer { database.close() }
         do {
-            try connection.write(
-                ControlResponse.success(.object([("watching", .string("hotline_events"))])).encodedLine()
-            )
+            try connection.write(ControlResponse.success(.object([("watching", .string(channel))])).encodedLine())
             while !connection.isClosedByPeer() {
                 for notification in try database.waitForNotifications(timeout: .milliseconds(500)) {
-                    // A notification carries an array of events; watchers get one line per event.
-                    guard case .array(let events)? = try? JSONValue.parse(Array(notification.payload.utf8)) else {
-                        continue
+                    let lines: [String]
+                    if let reader {
+                        // A notification carries the ids of new notices; the watcher sees those that are theirs.
+                        let ids = notification.payload.split(separator: ",").compactMap { Int64($0) }
+                        guard !ids.isEmpty else { continue }
+                        let notices = try NoticeQueries.inbox(
+                            for: reader,
+                            includeRead: true,
+                            ids: ids,
+                            limit: ids.count,
+                            on: database
+                        )
+                        lines = notices.reversed().map {
+                            handler.inboxView($0, language: request.language).json.serialized()
+                        }
+                    } else {
+                        // A notification carries an array of events; watchers get one line per event.
+                        guard case .array(let events)? = try? JSONValue.parse(Array(notification.payload.utf8)) else {
+                            continue
+                        }
+                        lines = events.map { $0.serialized() }
                     }
-                    try connection.write(Array(events.map { $0.serialized() + "\n" }.joined().utf8))
+                    try connection.write(Array(lines.map { $0 + "\n" }.joined().utf8))
                 }
             }
         } catch {

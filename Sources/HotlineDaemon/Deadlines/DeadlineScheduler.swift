@@ -130,6 +130,21 @@ public final class DeadlineScheduler: Sendable {
             )
         }
         if closed.count >= ComplaintStore.quietCloseBatch { return 0 }
+        // R12: urgent notices unread for [policy] urgent_read_within go to the general managers, once.
+        if case .wallClock(let minutes) = rules.deadlines.urgentReadWithin {
+            let escalated = try NoticeStore.escalateUnreadUrgent(
+                at: now,
+                unreadSince: now.addingTimeInterval(-Double(minutes) * 60),
+                limit: 100,
+                on: connection
+            )
+            for complaint in escalated {
+                logger.notice(
+                    "urgent notice unread; sent on to the general managers",
+                    metadata: ["complaint_id": "\(complaint)", "EVENT_ID": "urgent_unread"]
+                )
+            }
+        }
         guard let next = try DeadlineStore.nextDue(on: connection) else { return 1 }
         return min(1, max(0.01, next.timeIntervalSince(clock.now())))
     }

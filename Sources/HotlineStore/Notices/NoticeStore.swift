@@ -16,6 +16,8 @@ public enum NoticeStore {
         var complaint: String?
         var deadline: Int64?
         var urgent: Bool
+        /// The urgent notice this one follows up (urgent_unread).
+        var follows: Int64? = nil
     }
 
     /// Writes a transition's notices; those with the same topic and text become one notice to several recipients.
@@ -105,12 +107,14 @@ public enum NoticeStore {
         let rows = try connection.query(
             """
             WITH input AS (
-                SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[])
-                    WITH ORDINALITY AS i(topic, complaint, deadline, zh, en, urgent, ordinal)
+                SELECT * FROM unnest(
+                    $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[], $11::text[]
+                ) WITH ORDINALITY AS i(topic, complaint, deadline, zh, en, urgent, follows, ordinal)
             ),
             written AS (
-                INSERT INTO hotline.notices (at, topic, complaint_id, deadline_id, text_zh, text_en, urgent)
-                SELECT $1, topic, complaint::bigint, deadline::bigint, zh, en, urgent FROM input ORDER BY ordinal
+                INSERT INTO hotline.notices (at, topic, complaint_id, deadline_id, text_zh, text_en, urgent, follows)
+                SELECT $1, topic, complaint::bigint, deadline::bigint, zh, en, urgent, follows::bigint
+                FROM input ORDER BY ordinal
                 RETURNING id
             ),
             numbered AS (
@@ -130,9 +134,67 @@ public enum NoticeStore {
                 PostgresTextArray(drafts.map { $0.deadline.map(String.init) }), drafts.map(\.text.zh),
                 drafts.map(\.text.en),
                 drafts.map { $0.urgent ? "true" : "false" }, recipientOrdinal, recipientKind, recipientName,
+                PostgresTextArray(drafts.map { $0.follows.map(String.init) }),
             ]
         )
         let ids: String = try rows.first?.decodeIfPresent("ids") ?? ""
         try connection.query("SELECT pg_notify($1, $2)", [channel, ids])
+    }
+
+    /// R12: urgent notices nobody has read since `cutoff` are sent to the general managers as well, each once
+    /// however many daemons run (claimed with SKIP LOCKED and marked in the same transaction). Returns the
+    /// complaints concerned.
+    public static func escalateUnreadUrgent(
+        at now: Date,
+        unreadSince cutoff: Date,
+        limit: Int,
+        on connection: PGConnection
+    )
+        throws -> [String]
+    {
+        let condition = """
+            n.urgent AND n.escalated_at IS NULL AND n.at <= $1
+                AND NOT EXISTS (SELECT 1 FROM hotline.notice_reads r WHERE r.notice_id = n.id)
+            """
+        // An index probe first, so that an idle pass opens no transaction.
+        let probe = try connection.query(
+            "SELECT EXISTS (SELECT 1 FROM hotline.notices n WHERE \(condition)) AS any",
+            [cutoff]
+        )
+        guard try probe.first?.decode("any", as: Bool.self) == true else { return [] }
+        return try connection.transaction { connection in
+            let due = try connection.query(
+                """
+                WITH due AS (
+                    SELECT n.id FROM hotline.notices n WHERE \(condition)
+                    ORDER BY n.at LIMIT $2 FOR UPDATE SKIP LOCKED
+                )
+                UPDATE hotline.notices AS n SET escalated_at = $3 FROM due WHERE n.id = due.id
+                RETURNING n.id, n.complaint_id::text AS complaint, n.text_zh, n.text_en
+                """,
+                [cutoff, limit, now]
+            )
+            var drafts: [Draft] = []
+            for row in due {
+                let zh: String = try row.decode("text_zh")
+                let en: String = try row.decode("text_en")
+                drafts.append(
+                    Draft(
+                        topic: Notice.Topic.urgentUnread.rawValue,
+                        text: LocalizedText(
+                            zh: "紧急投诉通知无人阅读，现报总经理：\(zh)",
+                            en: "Nobody has read this urgent notice; now to the general manager: \(en)"
+                        ),
+                        recipients: [.role(.gm)],
+                        complaint: try row.decodeIfPresent("complaint"),
+                        deadline: nil,
+                        urgent: false,
+                        follows: try row.decode("id")
+                    )
+                )
+            }
+            try write(drafts, at: now, on: connection)
+            return drafts.compactMap(\.complaint)
+        }
     }
 }

@@ -27,16 +27,35 @@ extension ControlCommand {
         case .qaStats: return "qa.stats"
         case .auditVerify: return "audit.verify"
         case .watch: return "watch"
+        case .dutySet: return "duty.set"
+        case .dutyShow: return "duty.show"
+        case .inbox: return "inbox.list"
+        case .inboxRead: return "inbox.read"
+        case .noticesFailed: return "notices.failed"
+        case .noticesRetry: return "notices.retry"
         }
     }
 
     /// The `args` object.
     public var arguments: [(String, JSONValue)] {
         func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+        func utc(_ time: Date) -> String { TimeFormatting.rfc3339(time, timeZone: TimeZone(secondsFromGMT: 0)!) }
         func date(_ value: LocalDate?) -> JSONValue { text(value?.description) }
         switch self {
-        case .status, .departmentList, .watch:
+        case .status, .departmentList, .noticesFailed:
             return []
+        case .watch(let mine):
+            return mine ? [("mine", .bool(true))] : []
+        case .dutySet(let login, let from, let to):
+            return [("login", .string(login)), ("from", .string(utc(from))), ("to", .string(utc(to)))]
+        case .dutyShow(let at):
+            return [("at", text(at.map(utc)))]
+        case .inbox(let all):
+            return [("all", .bool(all))]
+        case .inboxRead(let ids, let all):
+            return [("ids", .array(ids.map { .int($0) })), ("all", .bool(all))]
+        case .noticesRetry(let id):
+            return [("id", .int(id))]
         case .departmentAdd(let department):
             return [
                 ("code", .string(department.code)), ("name", .string(department.name)), ("head", text(department.head)),
@@ -54,7 +73,7 @@ extension ControlCommand {
         case .calls(let query):
             return [
                 ("filter", .string(query.filter.rawValue)),
-                ("since", text(query.since.map { TimeFormatting.rfc3339($0, timeZone: TimeZone(secondsFromGMT: 0)!) })),
+                ("since", text(query.since.map(utc))),
                 ("limit", .int(Int64(query.limit))),
             ]
         case .callShow(let call):
@@ -62,7 +81,7 @@ extension ControlCommand {
         case .clockAdvance(let seconds):
             return [("seconds", .int(Int64(seconds)))]
         case .clockSet(let time):
-            return [("time", .string(TimeFormatting.rfc3339(time, timeZone: TimeZone(secondsFromGMT: 0)!)))]
+            return [("time", .string(utc(time)))]
         case .complaintFile(let filing):
             return [
                 ("call", text(filing.callID)), ("name", text(filing.callerName)),
@@ -99,7 +118,30 @@ extension ControlCommand {
         switch name {
         case "status": self = .status
         case "dept.list": self = .departmentList
-        case "watch": self = .watch
+        case "watch": self = .watch(mine: try args.bool("mine"))
+        case "duty.set":
+            guard let from = try args.optionalTime("from") else { throw args.missing("from") }
+            guard let to = try args.optionalTime("to") else { throw args.missing("to") }
+            guard to > from else {
+                throw args.invalid(zh: "--to 须晚于 --from", en: "--to must be later than --from")
+            }
+            self = .dutySet(login: try args.string("login"), from: from, to: to)
+        case "duty.show": self = .dutyShow(at: try args.optionalTime("at"))
+        case "inbox.list": self = .inbox(all: try args.bool("all"))
+        case "inbox.read":
+            let ids = try args.int64s("ids")
+            let all = try args.bool("all")
+            guard all != !ids.isEmpty else {
+                throw args.invalid(
+                    zh: "inbox read 须给出通知编号或 --all（二者择一）",
+                    en: "inbox read takes notice ids or --all, one of the two"
+                )
+            }
+            self = .inboxRead(ids: ids, all: all)
+        case "notices.failed": self = .noticesFailed
+        case "notices.retry":
+            guard let id = try args.optionalInt("id") else { throw args.missing("id") }
+            self = .noticesRetry(id: Int64(id))
         case "dept.add":
             self = .departmentAdd(
                 Department(
@@ -312,6 +354,21 @@ private struct ArgumentValues {
             throw invalid(zh: "参数 \(name) 须为 true 或 false", en: "argument \(name) must be true or false")
         }
         return flag
+    }
+
+    func int64s(_ name: String) throws(ControlError) -> [Int64] {
+        guard let value = value(name) else { return [] }
+        guard case .array(let elements) = value else {
+            throw invalid(zh: "参数 \(name) 须为整数列表", en: "argument \(name) must be a list of integers")
+        }
+        var result: [Int64] = []
+        for element in elements {
+            guard case .int(let number) = element, number > 0 else {
+                throw invalid(zh: "参数 \(name) 须为正整数列表", en: "argument \(name) must be a list of positive integers")
+            }
+            result.append(number)
+        }
+        return result
     }
 
     func strings(_ name: String) throws(ControlError) -> [String] {

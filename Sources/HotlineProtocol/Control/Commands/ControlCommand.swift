@@ -24,8 +24,21 @@ public enum ControlCommand: Sendable, Equatable {
     /// `assessment`: the whole assessment (totals, calls, trend, grading rules), not only the department rows.
     case qaStats(period: ReportingPeriod, assessment: Bool)
     case auditVerify(id: String?)
-    /// Follow warnings and breaches as they fire (one JSON line each), until the client goes away.
-    case watch
+    /// Follow warnings and breaches as they fire (one JSON line each), until the client goes away; `mine`: the
+    /// caller's notices instead, as they are written.
+    case watch(mine: Bool)
+    /// `duty set`: a leader's shift on the duty roster (SPEC §10).
+    case dutySet(login: String, from: Date, to: Date)
+    /// `duty show`: the shifts in force at a moment, or all that have not ended.
+    case dutyShow(at: Date?)
+    /// `inbox`: my notices, unread first; `all` with the read ones.
+    case inbox(all: Bool)
+    /// `inbox read`: my read receipt on these notices, or on all of mine.
+    case inboxRead(ids: [Int64], all: Bool)
+    /// `notices failed`: the deliveries hotline-notifier gave up on.
+    case noticesFailed
+    /// `notices retry`: a notice's given-up deliveries, queued again.
+    case noticesRetry(id: Int64)
 }
 
 /// `calls [--active|--missed] [--since T] [--limit N]`.
