@@ -7,15 +7,7 @@ import Logging
 /// `duty set|show`, `inbox`, `inbox read`, `notices failed|retry` (SPEC §10): the people who must act are told.
 extension ControlHandler {
     func setDuty(login: String, from: Date, to: Date, caller: Caller, language: Language) throws -> JSONValue {
-        guard caller.has(.admin) || caller.has(.supervisor) else {
-            throw ControlError(
-                code: .refused,
-                role: "supervisor",
-                zh: "duty set 需要 admin 或 supervisor 角色；\(caller.name) 没有",
-                en: "duty set needs the admin or supervisor role; \(caller.name) has neither",
-                language: language
-            )
-        }
+        try requireAdminOrSupervisor(caller, for: "duty set", language: language)
         guard let leader = try lookupStaff(login) else {
             throw ControlError(
                 code: .notFound,
@@ -94,7 +86,7 @@ extension ControlHandler {
     }
 
     func failedDeliveries(caller: Caller, language: Language) throws -> JSONValue {
-        try requireNoticeAdministration(caller, for: "notices failed", language: language)
+        try requireAdminOrSupervisor(caller, for: "notices failed", language: language)
         let failed = try database.withConnectionBlocking { connection in
             try NoticeQueries.failedDeliveries(limit: 1000, on: connection)
         }
@@ -112,7 +104,7 @@ extension ControlHandler {
     }
 
     func retryDeliveries(of notice: Int64, caller: Caller, language: Language) throws -> JSONValue {
-        try requireNoticeAdministration(caller, for: "notices retry", language: language)
+        try requireAdminOrSupervisor(caller, for: "notices retry", language: language)
         let now = clock.now()
         let count = try database.withConnectionBlocking { connection in
             try NoticeQueries.retryDeliveries(of: notice, at: now, on: connection)
@@ -147,7 +139,7 @@ extension ControlHandler {
         NoticeReader(try acting(caller, for: command, language: language).staff)
     }
 
-    private func requireNoticeAdministration(_ caller: Caller, for command: String, language: Language) throws {
+    private func requireAdminOrSupervisor(_ caller: Caller, for command: String, language: Language) throws {
         guard caller.has(.admin) || caller.has(.supervisor) else {
             throw ControlError(
                 code: .refused,
