@@ -115,6 +115,14 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // PBX bridges (SPEC section 11): the pure part — AMI framing, the Asterisk call model, derived event ids, the
+        // bridge's settings — with no sockets, so that transcripts drive it in unit tests.
+        .target(
+            name: "HotlinePBXBridge",
+            dependencies: ["HotlineCore", "HotlineProtocol"],
+            path: "Sources/HotlinePBXBridge",
+            swiftSettings: strictSettings
+        ),
         // `make bench`: ingest throughput and latency against PostgreSQL's own COPY, measured in one run.
         .executableTarget(
             name: "hotline-bench",
@@ -158,6 +166,13 @@ let package = Package(
         .testTarget(
             name: "HotlineDaemonTests",
             dependencies: ["HotlineDaemon", "HotlineStore"],
+            swiftSettings: strictSettings
+        ),
+        // The bridge's call model on recorded AMI transcripts.
+        .testTarget(
+            name: "HotlinePBXBridgeTests",
+            dependencies: ["HotlineCore", "HotlinePBXBridge", "HotlineProtocol"],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         // Real PostgreSQL, real daemon processes, real sockets.
