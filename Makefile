@@ -99,3 +99,9 @@ packaging-deps:
 
 clean:
 	rm -rf .build
+
+# The PBX bridge against a real Asterisk built from ../shared/pbx/asterisk (cached): starts it on 127.0.0.1:15038
+# (HOTLINE_TEST_AMI_PORT), runs HotlinePBXBridgeTests with the live suite, stops it. Fails, never skips.
+.PHONY: pbx-test
+pbx-test: deps
+	scripts/pbx-test.sh

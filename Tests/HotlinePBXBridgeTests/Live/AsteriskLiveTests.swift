@@ -1,0 +1,144 @@
+import Foundation
+import HotlineProtocol
+import Testing
+
+/// The bridge end to end: a real Asterisk 22.7.0 (queue `complaints`, Local-channel agents), the real
+/// `hotline-pbx-bridge asterisk`, a real hotlined on PostgreSQL; checked through `hotlinectl`.
+///
+/// Run by `make pbx-test`, which builds and starts Asterisk and fails when this suite did not pass. The tests share
+/// one Asterisk, so they run one after the other and each starts with an empty queue and no calls.
+@Suite(
+    "Asterisk live",
+    .serialized,
+    .enabled(if: LiveEnvironment.amiAddress != nil, "needs the Asterisk that `make pbx-test` starts")
+)
+struct AsteriskLiveTests {
+    /// A daemon with staff, a bridge logged in to AMI, and the PBX with no members and no calls.
+    private func start(bridgeOptions: [String] = []) throws -> (LiveDaemon, LiveBridge, AsteriskDriver) {
+        let pbx = try AsteriskDriver()
+        for ext in ["8001", "8002"] { try pbx.removeMember(ext) }
+        var quiet = false
+        try LiveEnvironment.waitUntil(timeout: 60) {
+            quiet = try pbx.channelsUp() == 0
+            return quiet
+        }
+        guard quiet else { throw LiveSetupError("calls of an earlier test are still up") }
+        let daemon = try LiveDaemon()
+        try daemon.addStaff()
+        let bridge = try LiveBridge(daemon: daemon, extra: bridgeOptions)
+        try bridge.waitForLogin()
+        return (daemon, bridge, pbx)
+    }
+
+    private func isFinished(_ call: JSONValue) -> Bool {
+        if case .string = call["ended_at"] { return true }
+        return false
+    }
+
+    @Test("an answered queue call arrives with caller name and number and the answering agent as first responder")
+    func answered() throws {
+        let (daemon, bridge, pbx) = try start()
+        try pbx.addMember("8001", login: "zhangsan")
+        try pbx.call(callerID: "\"王女士\" <13812345678>", wait: 30, talk: 1)
+        let calls = try daemon.calls { $0.count == 1 && self.isFinished($0[0]) }
+        try pbx.removeMember("8001")
+        #expect(calls.count == 1, "\(bridge.log)")
+        let call = try #require(calls.first)
+        #expect(call["from"] == .string("13812345678"))
+        #expect(call["from_name"] == .string("王女士"))
+        #expect(call["to"] == .string("12345"))
+        #expect(call["queue"] == .string("complaints"))
+        #expect(call["outcome"] == .string("answered"))
+        #expect(call["first_responder"] == .string("zhangsan"))
+        #expect(call["answered_by"] == .array([.string("8001")]))
+        #expect(call["call"]?.stringValue?.hasPrefix("pbx1-") == true)
+    }
+
+    @Test("a caller who gives up in an empty queue is a missed call with no first responder")
+    func abandoned() throws {
+        let (daemon, bridge, pbx) = try start()
+        try pbx.call(callerID: "\"李先生\" <13900001111>", wait: 3, talk: 1)
+        let calls = try daemon.calls { $0.count == 1 && self.isFinished($0[0]) }
+        #expect(calls.count == 1, "\(bridge.log)")
+        let call = try #require(calls.first)
+        #expect(call["outcome"] == .string("abandoned"))
+        #expect(call["from"] == .string("13900001111"))
+        #expect(call["from_name"] == .string("李先生"))
+        #expect(call["first_responder"] == nil || call["first_responder"] == .null)
+        let missed = try daemon.json(["calls", "--missed"]).arrayValue ?? []
+        #expect(missed.map { $0["call"] } == [call["call"]])
+    }
+
+    @Test("ring-all with two agents: one answers, the first responder is the staff member on that extension")
+    func ringAll() throws {
+        let (daemon, bridge, pbx) = try start()
+        try pbx.addMember("8001", login: "zhangsan")
+        try pbx.addMember("8002", login: "lisi")
+        try pbx.call(callerID: "\"赵女士\" <13700002222>", wait: 30, talk: 1)
+        let calls = try daemon.calls { $0.count == 1 && self.isFinished($0[0]) }
+        try pbx.removeMember("8001")
+        try pbx.removeMember("8002")
+        #expect(calls.count == 1, "\(bridge.log)")
+        let call = try #require(calls.first)
+        #expect(call["outcome"] == .string("answered"))
+        let answeredBy = call["answered_by"]?.arrayValue ?? []
+        #expect(answeredBy.count == 1)
+        let staffOf = ["8001": "zhangsan", "8002": "lisi"]
+        let responder = answeredBy.first?.stringValue.flatMap { staffOf[$0] }
+        #expect(responder != nil)
+        #expect(call["first_responder"]?.stringValue == responder)
+    }
+
+    @Test("a withheld number is recorded as --withheld-number, without a caller name")
+    func withheld() throws {
+        let (daemon, bridge, pbx) = try start(bridgeOptions: ["--withheld-number", "10000"])
+        try pbx.call(callerID: "\"Anonymous\" <anonymous>", wait: 3, talk: 1)
+        let calls = try daemon.calls { $0.count == 1 && self.isFinished($0[0]) }
+        #expect(calls.count == 1, "\(bridge.log)")
+        let call = try #require(calls.first)
+        #expect(call["from"] == .string("10000"))
+        #expect(call["from_name"] == nil || call["from_name"] == .null)
+        #expect(call["outcome"] == .string("abandoned"))
+    }
+
+    @Test("kill -9 of the bridge in mid-call and a restart: the call is whole and counted once")
+    func bridgeKilledMidCall() throws {
+        let (daemon, bridge, pbx) = try start()
+        try pbx.addMember("8001", login: "zhangsan")
+        try pbx.call(callerID: "\"王女士\" <13812345678>", wait: 40, talk: 8)
+        let answered = try daemon.calls { $0.count == 1 && $0[0]["answered_at"]?.stringValue != nil }
+        #expect(answered.first.map(isFinished) == false, "the call ended before the bridge was killed")
+        bridge.kill()
+        try bridge.restart()
+        try bridge.waitForLogin()
+        let calls = try daemon.calls(timeout: 40) { $0.count == 1 && self.isFinished($0[0]) }
+        try pbx.removeMember("8001")
+        #expect(calls.count == 1, "\(bridge.log)")
+        let call = try #require(calls.first)
+        #expect(call["outcome"] == .string("answered"))
+        #expect(call["first_responder"] == .string("zhangsan"))
+        let id = try #require(call["call"]?.stringValue)
+        let shown = try daemon.json(["call", "show", id])
+        let types = (shown["events"]?.arrayValue ?? []).compactMap { $0["type"]?.stringValue }
+        #expect(types.sorted() == ["call.answered", "call.ended", "call.offered"], "\(shown)")
+    }
+
+    @Test("hotlined restarted under the bridge: events made while it was down arrive when it is back")
+    func hotlinedRestarted() throws {
+        let (daemon, bridge, pbx) = try start()
+        try pbx.addMember("8001", login: "zhangsan")
+        daemon.stop()
+        try pbx.call(callerID: "\"孙女士\" <13600003333>", wait: 30, talk: 1)
+        // The bridge has noticed: it could not deliver the call's first event.
+        LiveEnvironment.waitUntil(timeout: 30) { bridge.log.contains("is unreachable") }
+        #expect(bridge.log.contains("is unreachable"))
+        try daemon.startAgain()
+        let calls = try daemon.calls(timeout: 60) { $0.count == 1 && self.isFinished($0[0]) }
+        try pbx.removeMember("8001")
+        #expect(calls.count == 1, "\(bridge.log)")
+        let call = try #require(calls.first)
+        #expect(call["from"] == .string("13600003333"))
+        #expect(call["outcome"] == .string("answered"))
+        #expect(call["first_responder"] == .string("zhangsan"))
+    }
+}
