@@ -27,24 +27,33 @@ if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
 fi
 
 rundir=$(mktemp -d /tmp/hotline-asterisk.XXXXXX)
-asterisk_pid=""
+pidfile="$rundir/run/asterisk.pid"
+supervisor_pid=""
 cleanup() {
-    if [ -n "$asterisk_pid" ] && kill -0 "$asterisk_pid" 2>/dev/null; then
-        kill -TERM "$asterisk_pid" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$asterisk_pid" 2>/dev/null || break; sleep 0.2; done
-        kill -KILL "$asterisk_pid" 2>/dev/null || true
+    touch "$rundir/stop"
+    if [ -f "$pidfile" ]; then
+        pid=$(cat "$pidfile")
+        kill -TERM "$pid" 2>/dev/null || true
+        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+        kill -KILL "$pid" 2>/dev/null || true
     fi
+    [ -z "$supervisor_pid" ] || wait "$supervisor_pid" 2>/dev/null || true
     rm -rf "$rundir"
 }
 trap cleanup EXIT
 
 echo "== Asterisk: start on 127.0.0.1:$port ($(( $(date +%s) - started )) s so far)"
-# run.sh execs Asterisk in the foreground, so this pid is Asterisk's own.
-bash "$asterisk_dir/run.sh" "$prefix" "$rundir" "$port" >"$rundir/console.log" 2>&1 &
-asterisk_pid=$!
+# Asterisk runs under a small supervisor that starts it again when it exits, until the tests are over: the live
+# suite kills it (HOTLINE_TEST_ASTERISK_PIDFILE) to test the bridge with a PBX that restarts under it.
+(
+    while [ ! -e "$rundir/stop" ]; do
+        bash "$asterisk_dir/run.sh" "$prefix" "$rundir" "$port" >>"$rundir/console.log" 2>&1 || true
+        sleep 0.5
+    done
+) &
+supervisor_pid=$!
 ready=""
 for _ in $(seq 1 300); do
-    kill -0 "$asterisk_pid" 2>/dev/null || { cat "$rundir/console.log" >&2; fail "Asterisk exited while starting"; }
     if greeting=$(timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port && head -c 22 <&3" 2>/dev/null) \
         && [ "$greeting" = "Asterisk Call Manager/" ]; then
         ready=yes
@@ -53,6 +62,7 @@ for _ in $(seq 1 300); do
     sleep 0.2
 done
 [ -n "$ready" ] || { cat "$rundir/console.log" >&2; fail "Asterisk's AMI did not answer on 127.0.0.1:$port within 60 s"; }
+[ -f "$pidfile" ] || fail "Asterisk wrote no pid file ($pidfile)"
 
 echo "== build ($(( $(date +%s) - started )) s so far)"
 swift build --build-tests
@@ -61,7 +71,7 @@ echo "== HotlinePBXBridgeTests with the live Asterisk ($(( $(date +%s) - started
 log="$rundir/test.log"
 set +e
 HOTLINE_TEST_ASTERISK_AMI="127.0.0.1:$port" HOTLINE_TEST_ASTERISK_USER=hotline HOTLINE_TEST_ASTERISK_SECRET=s3cret \
-    scripts/with-temp-postgres.sh swift test --skip-build --filter HotlinePBXBridgeTests 2>&1 | tee "$log"
+    HOTLINE_TEST_ASTERISK_PIDFILE="$pidfile" scripts/with-temp-postgres.sh swift test --skip-build --filter HotlinePBXBridgeTests 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 [ "$status" -eq 0 ] || fail "tests failed (exit $status)"

@@ -1,5 +1,6 @@
 import Foundation
 import HotlineProtocol
+import HotlineSystem
 import Testing
 
 /// The bridge end to end: a real Asterisk 22.7.0 (queue `complaints`, Local-channel agents), the real
@@ -15,7 +16,13 @@ import Testing
 struct AsteriskLiveTests {
     /// A daemon with staff, a bridge logged in to AMI, and the PBX with no members and no calls.
     private func start(bridgeOptions: [String] = []) throws -> (LiveDaemon, LiveBridge, AsteriskDriver) {
-        let pbx = try AsteriskDriver()
+        // Asterisk may still be coming back from the restart test.
+        var driver: AsteriskDriver?
+        LiveEnvironment.waitUntil(timeout: 60) {
+            driver = try? AsteriskDriver()
+            return driver != nil
+        }
+        let pbx = try driver ?? AsteriskDriver()
         for ext in ["8001", "8002"] { try pbx.removeMember(ext) }
         var quiet = false
         try LiveEnvironment.waitUntil(timeout: 60) {
@@ -140,5 +147,78 @@ struct AsteriskLiveTests {
         #expect(call["from"] == .string("13600003333"))
         #expect(call["outcome"] == .string("answered"))
         #expect(call["first_responder"] == .string("zhangsan"))
+    }
+
+    @Test(
+        "an agent who joins with MemberName = a staff login on another person's extension is the first responder (R2)"
+    )
+    func loginBeatsStaticOwner() throws {
+        let (daemon, bridge, pbx) = try start()
+        // 8001 is zhangsan's static extension; wangwu logs in on it.
+        try pbx.addMember("8001", login: "wangwu")
+        try pbx.call(callerID: "\"周先生\" <13500004444>", wait: 30, talk: 1)
+        let calls = try daemon.calls { $0.count == 1 && self.isFinished($0[0]) }
+        try pbx.removeMember("8001")
+        #expect(calls.count == 1, "\(bridge.log)")
+        #expect(calls.first?["first_responder"] == .string("wangwu"))
+        #expect(calls.first?["answered_by"] == .array([.string("8001")]))
+    }
+
+    @Test("a burst of calls on two agents: every call registered once, each answered by one of them")
+    func burst() throws {
+        let (daemon, bridge, pbx) = try start()
+        try pbx.addMember("8001", login: "zhangsan")
+        try pbx.addMember("8002", login: "lisi")
+        let numbers = (0..<8).map { "1390000\(String(format: "%04d", $0))" }
+        for (index, number) in numbers.enumerated() {
+            try pbx.call(callerID: "\"来电\(index)\" <\(number)>", wait: 60, talk: 1)
+        }
+        let calls = try daemon.calls(timeout: 90) { calls in
+            calls.count == numbers.count && calls.allSatisfy(self.isFinished)
+        }
+        try pbx.removeMember("8001")
+        try pbx.removeMember("8002")
+        #expect(calls.count == numbers.count, "\(bridge.log)")
+        #expect(Set(calls.compactMap { $0["from"]?.stringValue }) == Set(numbers))
+        #expect(calls.allSatisfy { $0["outcome"] == .string("answered") })
+        let responders = Set(calls.compactMap { $0["first_responder"]?.stringValue })
+        #expect(responders.isSubset(of: ["zhangsan", "lisi"]) && !responders.isEmpty)
+    }
+
+    @Test("Asterisk killed and restarted under the bridge in mid-call: the lost call ends failed, the next one arrives")
+    func asteriskRestarted() throws {
+        let (daemon, bridge, pbx) = try start()
+        try pbx.addMember("8001", login: "zhangsan")
+        try pbx.call(callerID: "\"吴女士\" <13300005555>", wait: 60, talk: 60)
+        let answered = try daemon.calls { $0.count == 1 && $0[0]["answered_at"]?.stringValue != nil }
+        #expect(answered.count == 1, "\(bridge.log)")
+        // A crash: no Hangup events; only the channel list after the new login tells the bridge the call is gone.
+        try LiveEnvironment.killAsterisk()
+        var relogged = false
+        try LiveEnvironment.waitUntil(timeout: 90) {
+            guard bridge.process.isRunning else { throw LiveSetupError("the bridge exited: \(bridge.log)") }
+            relogged = bridge.log.components(separatedBy: "logged in to AMI").count - 1 >= 2
+            return relogged
+        }
+        #expect(relogged, "\(bridge.log)")
+        let lost = try daemon.calls { $0.count == 1 && self.isFinished($0[0]) }
+        #expect(lost.first.map(isFinished) == true, "\(bridge.log)")
+        #expect(lost.first?["first_responder"] == .string("zhangsan"))
+        let id = try #require(lost.first?["call"]?.stringValue)
+        // hotlinectl shows no end cause; the bridge's log names the reconciliation that ended it.
+        let events = try daemon.json(["call", "show", id])["events"]?.arrayValue ?? []
+        let eventIDs = events.compactMap { $0["id"]?.stringValue }
+        #expect(eventIDs.contains("\(id)-ended"), "\(events)")
+        #expect(bridge.log.contains("call \(id) is gone from the PBX: ended failed"))
+
+        let again = try AsteriskDriver()
+        try again.addMember("8001", login: "zhangsan")
+        try again.call(callerID: "\"郑先生\" <13300006666>", wait: 30, talk: 1)
+        let calls = try daemon.calls { $0.count == 2 && $0.allSatisfy(self.isFinished) }
+        try again.removeMember("8001")
+        #expect(calls.count == 2, "\(bridge.log)")
+        let next = calls.first { $0["from"] == .string("13300006666") }
+        #expect(next?["first_responder"] == .string("zhangsan"))
+        #expect(next?["outcome"] == .string("answered"))
     }
 }

@@ -23,6 +23,15 @@ enum LiveEnvironment {
         return URL(fileURLWithPath: executable).deletingLastPathComponent().path
     }
 
+    /// Kills the running Asterisk (SIGKILL, as a crash); the script's supervisor starts it again.
+    static func killAsterisk() throws {
+        guard let path = ProcessInfo.processInfo.environment["HOTLINE_TEST_ASTERISK_PIDFILE"],
+            let text = try? String(contentsOfFile: path, encoding: .utf8),
+            let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        else { throw LiveSetupError("no Asterisk pid file: run `make pbx-test`") }
+        guard kill(pid, SIGKILL) == 0 else { throw LiveSetupError("cannot kill Asterisk (pid \(pid))") }
+    }
+
     /// A database of the test's own on the throwaway cluster.
     static func makeDatabase() throws -> String {
         guard let conninfo = ProcessInfo.processInfo.environment["HOTLINE_TEST_DATABASE"], !conninfo.isEmpty else {
