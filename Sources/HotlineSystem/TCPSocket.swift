@@ -37,6 +37,38 @@ public enum TCPSocket {
         throw lastError ?? TCPConnectError.unresolved(host: host, reason: "no address")
     }
 
+    /// Listens on the IPv4 loopback at `port` (0: a free port the kernel picks); returns the listener and its port.
+    /// For test servers that play a PBX (a fake AMI sending broken frames); ``UnixSocket/accept()`` takes the
+    /// connections.
+    public static func listenOnLoopback(port: UInt16 = 0, backlog: Int32 = 16) throws -> (UnixSocket, UInt16) {
+        let descriptor = try systemCall("socket") {
+            socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        }
+        let listener = UnixSocket(descriptor: descriptor)
+        do {
+            var on: Int32 = 1
+            try systemCall("setsockopt(SO_REUSEADDR)") {
+                setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
+            }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = port.bigEndian
+            address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            try withUnsafeMutablePointer(to: &address) { pointer in
+                try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                    _ = try systemCall("bind") { bind(descriptor, raw, length) }
+                    _ = try systemCall("listen") { Glibc.listen(descriptor, backlog) }
+                    _ = try systemCall("getsockname") { getsockname(descriptor, raw, &length) }
+                }
+            }
+            return (listener, UInt16(bigEndian: address.sin_port))
+        } catch {
+            listener.close()
+            throw error
+        }
+    }
+
     private static func connect(_ address: addrinfo, timeoutSeconds: Int, label: String) throws -> UnixSocket {
         let descriptor = try systemCall("socket") {
             socket(address.ai_family, address.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), address.ai_protocol)

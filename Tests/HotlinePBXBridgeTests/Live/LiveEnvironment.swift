@@ -189,12 +189,17 @@ final class LiveBridge {
     private(set) var process: ChildProcess
     private var runs = 0
 
-    init(daemon: LiveDaemon, extra: [String] = []) throws {
-        guard let ami = LiveEnvironment.amiAddress else { throw LiveSetupError("no Asterisk: run `make pbx-test`") }
+    /// - Parameter ami: the manager to use; by default the Asterisk that `make pbx-test` started.
+    init(daemon: LiveDaemon, ami: String? = nil, secret: String = LiveEnvironment.amiSecret, extra: [String] = [])
+        throws
+    {
+        guard let ami = ami ?? LiveEnvironment.amiAddress else {
+            throw LiveSetupError("no Asterisk: run `make pbx-test`")
+        }
         directory = daemon.directory + "/bridge"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let secretFile = directory + "/ami.secret"
-        try (LiveEnvironment.amiSecret + "\n").write(toFile: secretFile, atomically: true, encoding: .utf8)
+        try (secret + "\n").write(toFile: secretFile, atomically: true, encoding: .utf8)
         arguments =
             [
                 "asterisk", "--ami", ami, "--user", LiveEnvironment.amiUser, "--secret-file", secretFile,
