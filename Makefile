@@ -105,3 +105,8 @@ clean:
 .PHONY: pbx-test
 pbx-test: deps
 	scripts/pbx-test.sh
+
+# libFuzzer on the AMI frame parser and the Asterisk call model for FUZZ_SECONDS (default 60); any crash fails.
+.PHONY: fuzz-ami
+fuzz-ami:
+	scripts/fuzz-ami.sh
