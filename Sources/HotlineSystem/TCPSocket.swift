@@ -106,3 +106,11 @@ public enum TCPConnectError: Error, Sendable, Equatable, CustomStringConvertible
         }
     }
 }
+
+extension UnixSocket {
+    /// Ends the sending side only (a FIN after everything written), keeping the receiving side open: the peer reads
+    /// all that was sent before it sees the end, where closing with data unread could reset the connection.
+    public func shutdownWriting() {
+        _ = Glibc.shutdown(descriptor, Int32(SHUT_WR))
+    }
+}

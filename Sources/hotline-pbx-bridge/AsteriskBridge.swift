@@ -99,6 +99,9 @@ final class AsteriskBridge: Sendable {
             core.handle(frame, at: Date())
         case .channelsUp(let linkedIDs):
             core.finishReconciliation(activeCallIDs: linkedIDs, at: Date())
+        case .queueMembers(let members):
+            let now = Date()
+            core.apply { model in model.reconcileAgents(queueMembers: members, at: now) }
         case .failed(let error):
             throw error
         case .skipped(let reason):

@@ -76,6 +76,15 @@ final class BridgeCore<Model: PBXCallModel>: @unchecked Sendable {
         save(sync: true)
     }
 
+    /// Runs a PBX-specific step of the model (an Asterisk agent reconciliation) and queues its events.
+    func apply(_ step: (inout Model) -> [PBXEvent]) {
+        condition.lock()
+        defer { condition.unlock() }
+        let events = step(&model)
+        enqueue(events)
+        save(sync: true)
+    }
+
     func setPBXConnected(_ connected: Bool) {
         condition.lock()
         pbxConnected = connected

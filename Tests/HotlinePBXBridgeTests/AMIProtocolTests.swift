@@ -90,10 +90,19 @@ struct AMIProtocolTests {
                 .frame(AMIFrame(["Event": "CoreShowChannel", "ActionID": "hotline-channels", "Linkedid": "a-1"]))
             ) == []
         )
-        #expect(!session.isReady)
         #expect(
             session.receive(.frame(AMIFrame(["Event": "CoreShowChannelsComplete", "ActionID": "hotline-channels"])))
-                == [.channelsUp(["a-1"])]
+                == [.channelsUp(["a-1"]), .send(AMIFrame(["Action": "QueueStatus", "ActionID": "hotline-queues"]))]
+        )
+        #expect(!session.isReady)
+        let member = AMIFrame([
+            "Event": "QueueMember", "Queue": "complaints", "Name": "zhangsan", "ActionID": "hotline-queues",
+        ])
+        #expect(session.receive(.frame(AMIFrame(["Event": "QueueParams", "ActionID": "hotline-queues"]))) == [])
+        #expect(session.receive(.frame(member)) == [])
+        #expect(
+            session.receive(.frame(AMIFrame(["Event": "QueueStatusComplete", "ActionID": "hotline-queues"])))
+                == [.queueMembers([member])]
         )
         #expect(session.isReady)
         #expect(

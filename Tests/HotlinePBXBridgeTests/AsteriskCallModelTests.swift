@@ -273,6 +273,47 @@ struct AsteriskCallModelTests {
         )
         #expect(lines == all)
     }
+
+    @Test("agent sessions are reconciled with QueueStatus after a reconnect: gone members out, new ones in")
+    func agentReconciliation() throws {
+        let transcript = try AMITranscript(fixture: "ringall.ami")
+        var model = AsteriskCallModel(policy: AMITranscript.policy(queues: ["complaints"]))
+        // Both agents logged in (the two QueueMemberAdded), then the bridge lost the PBX.
+        for frame in transcript.frames.prefix(while: { $0.eventName != "Newchannel" }) {
+            _ = model.handle(frame, at: AMITranscript.at)
+        }
+        #expect(model.agentsLoggedIn == 2)
+        func member(_ name: String, _ ext: String, queue: String = "complaints") -> AMIFrame {
+            AMIFrame([
+                "Event": "QueueMember", "Queue": queue, "Name": name, "Location": "Local/\(ext)@agents",
+                "LoginTime": "1796019000",
+            ])
+        }
+        // Still listed: nothing to send, however often it is asked.
+        var unchanged = model
+        #expect(
+            unchanged.reconcileAgents(
+                queueMembers: [member("zhangsan", "8001"), member("lisi", "8002")],
+                at: AMITranscript.at
+            )
+            .isEmpty
+        )
+        // lisi left while the bridge was away; wangwu now sits on 8001 instead of zhangsan; 8003 joined; a member
+        // of another queue is not the hotline's.
+        let events = model.reconcileAgents(
+            queueMembers: [member("wangwu", "8001"), member("zhaoliu", "8003"), member("x", "9000", queue: "sales")],
+            at: AMITranscript.at
+        ).map(AMITranscript.line)
+        #expect(
+            events == [
+                Expect.logout("8001", staff: "zhangsan", session: "1796018875"),
+                Expect.logout("8002", staff: "lisi", session: "1796018875"),
+                Expect.login("8001", staff: "wangwu", session: "1796019000"),
+                Expect.login("8003", staff: "zhaoliu", session: "1796019000"),
+            ]
+        )
+        #expect(model.agentsLoggedIn == 2)
+    }
 }
 
 extension AMIFrame {

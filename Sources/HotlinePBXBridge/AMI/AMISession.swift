@@ -1,6 +1,7 @@
 /// The manager connection's conversation before and around the events, as a pure state machine: greet, log in
 /// (plainly or with the MD5 challenge), subscribe to `call,agent` events, then ask `CoreShowChannels` for the
-/// channels that are up so the bridge can end the calls it knew that are gone.
+/// channels that are up so the bridge can end the calls it knew that are gone, and `QueueStatus` for the queue
+/// members, so it can open and close the agent sessions that changed while it was away.
 ///
 /// The socket code feeds it every parsed item and carries out the steps it answers; events are passed through.
 public struct AMISession: Sendable {
@@ -22,6 +23,8 @@ public struct AMISession: Sendable {
         case event(AMIFrame)
         /// The answer to `CoreShowChannels` is complete: the `Linkedid`s of every channel that is up.
         case channelsUp(Set<String>)
+        /// The answer to `QueueStatus` is complete: one `QueueMember` frame per member of every queue.
+        case queueMembers([AMIFrame])
         /// The session cannot go on (login refused, not a manager); the connection should be closed.
         case failed(AMISessionError)
         /// A frame that was not understood and was skipped (logged, never fatal).
@@ -33,6 +36,7 @@ public struct AMISession: Sendable {
         case challenging
         case loggingIn
         case listingChannels(Set<String>)
+        case listingMembers([AMIFrame])
         case ready
         case failed
     }
@@ -40,6 +44,7 @@ public struct AMISession: Sendable {
     static let challengeID = "hotline-challenge"
     static let loginID = "hotline-login"
     static let channelsID = "hotline-channels"
+    static let queuesID = "hotline-queues"
 
     private let user: String
     private let secret: String
@@ -128,12 +133,28 @@ public struct AMISession: Sendable {
                 state = .listingChannels(linkedIDs)
                 return []
             case "CoreShowChannelsComplete":
-                state = .ready
-                return [.channelsUp(linkedIDs)]
+                state = .listingMembers([])
+                return [.channelsUp(linkedIDs), Self.queueStatusAction]
             case nil where frame.responseStatus == "Error":
                 // Without the list nothing can be ended safely; carry on with what the events say.
+                state = .listingMembers([])
+                return [.skipped("CoreShowChannels refused: \(frame["Message"] ?? "")"), Self.queueStatusAction]
+            default:
+                return []
+            }
+        case .listingMembers(var members):
+            guard actionID == Self.queuesID else { return pass(frame) }
+            switch frame.eventName {
+            case "QueueMember":
+                members.append(frame)
+                state = .listingMembers(members)
+                return []
+            case "QueueStatusComplete":
                 state = .ready
-                return [.skipped("CoreShowChannels refused: \(frame["Message"] ?? "")")]
+                return [.queueMembers(members)]
+            case nil where frame.responseStatus == "Error":
+                state = .ready
+                return [.skipped("QueueStatus refused: \(frame["Message"] ?? "")")]
             default:
                 return []
             }
@@ -141,6 +162,9 @@ public struct AMISession: Sendable {
             return pass(frame)
         }
     }
+
+    /// After the channels, the queue members: agent sessions that began or ended while the bridge was away.
+    private static let queueStatusAction = Step.send(AMIFrame(["Action": "QueueStatus", "ActionID": queuesID]))
 
     private func pass(_ frame: AMIFrame) -> [Step] {
         frame.eventName == nil ? [] : [.event(frame)]

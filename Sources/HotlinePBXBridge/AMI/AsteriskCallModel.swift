@@ -27,6 +27,8 @@ public struct AsteriskCallModel: PBXCallModel {
         var calls: [String: Call] = [:]
         var agents: [String: AgentSession] = [:]
         var reconciling: Set<String>?
+        /// The PBX's `SystemName` last seen, for events made from frames that do not carry it.
+        var systemName: String?
 
         public init() {}
     }
@@ -81,7 +83,8 @@ public struct AsteriskCallModel: PBXCallModel {
     public mutating func handle(_ frame: AMIFrame, at: Date) -> [PBXEvent] {
         guard let name = frame.eventName else { return [] }
         var emitter = Emitter(at: at, utcOffsetSeconds: policy.utcOffsetSeconds)
-        let system = frame["SystemName"].flatMap { $0.isEmpty ? nil : $0 } ?? policy.systemName
+        if let named = frame["SystemName"], !named.isEmpty { state.systemName = named }
+        let system = state.systemName ?? policy.systemName
         switch name {
         case "Newchannel":
             noteChannel(frame, system: system, isNew: true, &emitter)
@@ -145,6 +148,44 @@ public struct AsteriskCallModel: PBXCallModel {
             }
             state.calls[linkedID] = nil
             state.channels = state.channels.filter { $0.value.linkedID != linkedID }
+        }
+        return emitter.events
+    }
+
+    /// Brings the agent sessions in line with the queue members the PBX lists (`QueueMember` frames of a
+    /// `QueueStatus`): a session whose member is gone is logged out, a member the bridge did not know is logged in,
+    /// a member now under another staff login is logged out and in again.
+    public mutating func reconcileAgents(queueMembers: [AMIFrame], at: Date) -> [PBXEvent] {
+        var emitter = Emitter(at: at, utcOffsetSeconds: policy.utcOffsetSeconds)
+        let system = state.systemName ?? policy.systemName
+        // The members as QueueMemberAdded would have named them, by extension.
+        var listed: [String: [AMIFrame]] = [:]
+        for member in queueMembers {
+            guard let queue = member["Queue"], policy.isHotlineQueue(queue),
+                let interface = member["Location"] ?? member["Interface"],
+                let agent = AgentExtension.from(interface: interface)
+            else { continue }
+            listed[agent, default: []].append(
+                AMIFrame([
+                    "Queue": queue, "Interface": interface, "MemberName": member["Name"] ?? member["MemberName"] ?? "",
+                    "LoginTime": member["LoginTime"] ?? "",
+                ])
+            )
+        }
+        for (agent, session) in state.agents.sorted(by: { $0.key < $1.key }) {
+            let staff = listed[agent]?.first.flatMap { staffLogin(of: $0, agent: agent) }
+            guard staff != session.staff else {
+                state.agents[agent]?.queues = Set(listed[agent]?.compactMap { $0["Queue"] } ?? [])
+                continue
+            }
+            state.agents[agent] = nil
+            emitter.emit(
+                BridgeEventID.agent(system: session.system, extension: agent, kind: "logout", session: session.session),
+                .agentLogout(agent: agent, staff: session.staff)
+            )
+        }
+        for agent in listed.keys.sorted() where state.agents[agent] == nil {
+            for member in listed[agent] ?? [] { memberAdded(member, system: system, &emitter) }
         }
         return emitter.events
     }
@@ -354,15 +395,21 @@ public struct AsteriskCallModel: PBXCallModel {
             state.agents[agent] = session
             return
         }
-        // Asterisk names a member without MemberName after its interface: that is no staff login.
-        let memberName = frame["MemberName"].flatMap { $0.isEmpty || $0 == interface ? nil : $0 }
-        guard let staff = policy.agentMap.login(name: memberName, extension: agent) else { return }
+        guard let staff = staffLogin(of: frame, agent: agent) else { return }
         let session = frame["LoginTime"].flatMap { $0.isEmpty ? nil : $0 } ?? "0"
         state.agents[agent] = AgentSession(system: system, staff: staff, queues: [queue], session: session)
         emitter.emit(
             BridgeEventID.agent(system: system, extension: agent, kind: "login", session: session),
             .agentLogin(agent: agent, staff: staff)
         )
+    }
+
+    /// The staff login of a member: its MemberName through the agent map. Asterisk names a member added without a
+    /// MemberName after its interface: that is no staff login.
+    private func staffLogin(of frame: AMIFrame, agent: String) -> String? {
+        let interface = frame["Interface"]
+        let memberName = frame["MemberName"].flatMap { $0.isEmpty || $0 == interface ? nil : $0 }
+        return policy.agentMap.login(name: memberName, extension: agent)
     }
 
     private mutating func memberRemoved(_ frame: AMIFrame, _ emitter: inout Emitter) {

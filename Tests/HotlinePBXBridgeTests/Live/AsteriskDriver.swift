@@ -39,12 +39,12 @@ final class AsteriskDriver {
         }
     }
 
-    /// A staff member's agent joins the queue on `Local/<ext>@agents`, named `login` (MemberName).
-    func addMember(_ ext: String, login: String) throws {
-        let response = try action([
-            ("Action", "QueueAdd"), ("Queue", "complaints"), ("Interface", "Local/\(ext)@agents"),
-            ("MemberName", login),
-        ])
+    /// A staff member's agent joins the queue on `Local/<ext>@agents`, named `login` (MemberName); without a login
+    /// Asterisk names the member after its interface.
+    func addMember(_ ext: String, login: String?) throws {
+        var fields = [("Action", "QueueAdd"), ("Queue", "complaints"), ("Interface", "Local/\(ext)@agents")]
+        if let login { fields.append(("MemberName", login)) }
+        let response = try action(fields)
         guard response["Response"] == "Success" else { throw LiveSetupError("QueueAdd \(ext): \(response)") }
     }
 

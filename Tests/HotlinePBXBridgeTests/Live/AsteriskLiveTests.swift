@@ -221,4 +221,27 @@ struct AsteriskLiveTests {
         #expect(next?["first_responder"] == .string("zhangsan"))
         #expect(next?["outcome"] == .string("answered"))
     }
+
+    @Test("an agent who left while the bridge was down is logged out when it is back (QueueStatus reconciliation)")
+    func agentLeftWhileBridgeDown() throws {
+        let (daemon, bridge, pbx) = try start()
+        // wangwu logs in on zhangsan's extension and answers a call: the login reached hotlined.
+        try pbx.addMember("8001", login: "wangwu")
+        try pbx.call(callerID: "\"冯女士\" <13200007777>", wait: 30, talk: 1)
+        let first = try daemon.calls { $0.count == 1 && self.isFinished($0[0]) }
+        #expect(first.first?["first_responder"] == .string("wangwu"), "\(bridge.log)")
+        // While the bridge is dead wangwu leaves; 8001 comes back as a member without a staff name.
+        bridge.kill()
+        try pbx.removeMember("8001")
+        try bridge.restart()
+        try bridge.waitForLogin()
+        try pbx.addMember("8001", login: nil)
+        try pbx.call(callerID: "\"陈先生\" <13200008888>", wait: 30, talk: 1)
+        let calls = try daemon.calls { $0.count == 2 && $0.allSatisfy(self.isFinished) }
+        try pbx.removeMember("8001")
+        let second = calls.first { $0["from"] == .string("13200008888") }
+        // Without the logout wangwu would still be on 8001; now its static owner answers for it.
+        #expect(second?["first_responder"] == .string("zhangsan"), "\(bridge.log)")
+        #expect(second?["answered_by"] == .array([.string("8001")]))
+    }
 }

@@ -55,7 +55,8 @@ final class FakeAMIServer: @unchecked Sendable {
     let secret: String
     private let listener: UnixSocket
     private let lock = NSLock()
-    private var accepted: [UnixSocket] = []
+    private var accepted = 0
+    private var open: [UnixSocket] = []
 
     init(secret: String, scripts: [[UInt8]]) throws {
         self.secret = secret
@@ -64,13 +65,16 @@ final class FakeAMIServer: @unchecked Sendable {
         Thread.detachNewThread { [self] in
             for (index, script) in scripts.enumerated() {
                 guard let connection = try? listener.accept() else { return }
-                lock.withLock { accepted.append(connection) }
+                lock.withLock {
+                    accepted += 1
+                    open.append(connection)
+                }
                 serve(connection, script: script, hangUp: index < scripts.count - 1)
             }
         }
     }
 
-    var connections: Int { lock.withLock { accepted.count } }
+    var connections: Int { lock.withLock { accepted } }
 
     private func serve(_ connection: UnixSocket, script: [UInt8], hangUp: Bool) {
         var parser = AMIFrameParser(expectBanner: false)
@@ -78,7 +82,14 @@ final class FakeAMIServer: @unchecked Sendable {
         func reply(_ text: String) { try? connection.write(Array(text.utf8)) }
         reply("Asterisk Call Manager/11.0.0\r\n")
         while true {
-            guard let bytes = try? connection.read(), !bytes.isEmpty else { return }
+            guard let bytes = try? connection.read(), !bytes.isEmpty else {
+                // Forgotten before closed, so that stop() never touches a descriptor number reused since.
+                lock.withLock {
+                    open.removeAll { $0 == connection }
+                    connection.close()
+                }
+                return
+            }
             parser.append(bytes)
             while let item = parser.next() {
                 guard case .frame(let action) = item else { continue }
@@ -100,10 +111,15 @@ final class FakeAMIServer: @unchecked Sendable {
                         "Event: CoreShowChannelsComplete\r\nActionID: \(id)\r\nEventList: Complete\r\nListItems: 0\r\n\r\n"
                     )
                     try? connection.write(script)
-                    if hangUp {
-                        connection.shutdown()
-                        return
-                    }
+                    // Hanging up: a FIN after the script, then wait for the bridge to close its end.
+                    if hangUp { connection.shutdownWriting() }
+                case "QueueStatus":
+                    reply("Response: Success\r\nActionID: \(id)\r\nEventList: start\r\n\r\n")
+                    reply("Event: QueueStatusComplete\r\nActionID: \(id)\r\nEventList: Complete\r\n\r\n")
+                    // Logged in and listed: now the scripted bytes, as events would follow.
+                    try? connection.write(script)
+                    // Hanging up: a FIN after the script, then wait for the bridge to close its end.
+                    if hangUp { connection.shutdownWriting() }
                 default:
                     reply("Response: Success\r\nActionID: \(id)\r\nPing: Pong\r\n\r\n")
                 }
@@ -114,7 +130,7 @@ final class FakeAMIServer: @unchecked Sendable {
     func stop() {
         listener.shutdown()
         listener.close()
-        lock.withLock { accepted.forEach { $0.shutdown() } }
-        // The accepting thread may still hold a connection's descriptor; the process's exit closes them.
+        // Ending the open connections lets their serving loops see the end and close them.
+        lock.withLock { open.forEach { $0.shutdown() } }
     }
 }
