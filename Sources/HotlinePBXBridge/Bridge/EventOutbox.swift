@@ -12,6 +12,8 @@ public struct EventOutbox: Codable, Sendable, Equatable {
     }
 
     public private(set) var entries: [Entry] = []
+    // The ids in `entries`, so that a long outage's thousands of waiting events are not searched one by one.
+    private var waiting: Set<String> = []
 
     public init() {}
 
@@ -20,7 +22,7 @@ public struct EventOutbox: Codable, Sendable, Equatable {
 
     /// Adds events to send; an event whose id is already waiting is not added twice.
     public mutating func append(_ events: [PBXEvent]) {
-        for event in events where !entries.contains(where: { $0.id == event.id }) {
+        for event in events where waiting.insert(event.id).inserted {
             entries.append(Entry(id: event.id, line: String(decoding: event.encodedLine().dropLast(), as: UTF8.self)))
         }
     }
@@ -52,6 +54,7 @@ public struct EventOutbox: Codable, Sendable, Equatable {
             }
         }
         entries.removeAll { done.contains($0.id) }
+        waiting.subtract(done)
         return outcomes
     }
 }
