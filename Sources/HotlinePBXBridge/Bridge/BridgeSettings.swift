@@ -30,8 +30,10 @@ public struct BridgeSettings: Sendable, Equatable {
 
     /// The options given on the command line (`nil` or empty: not given).
     public struct Options: Sendable, Equatable {
+        /// `--ami` (Asterisk) or `--esl` (FreeSWITCH).
         public var address: String?
         public var user: String?
+        /// `--secret-file` (Asterisk) or `--password-file` (FreeSWITCH).
         public var secretFile: String?
         public var login: String?
         public var pbxSocket: String?
