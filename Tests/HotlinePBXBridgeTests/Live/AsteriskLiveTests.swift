@@ -98,7 +98,8 @@ struct AsteriskLiveTests {
 
     @Test("a withheld number is recorded as --withheld-number, without a caller name")
     func withheld() throws {
-        let (daemon, bridge, pbx) = try start(bridgeOptions: ["--withheld-number", "10000"])
+        // Also the plain login (the others use the MD5 challenge): the secret crosses the wire, never the log.
+        let (daemon, bridge, pbx) = try start(bridgeOptions: ["--withheld-number", "10000", "--login", "plain"])
         try pbx.call(callerID: "\"Anonymous\" <anonymous>", wait: 3, talk: 1)
         let calls = try daemon.calls { $0.count == 1 && self.isFinished($0[0]) }
         #expect(calls.count == 1, "\(bridge.log)")
@@ -106,6 +107,22 @@ struct AsteriskLiveTests {
         #expect(call["from"] == .string("10000"))
         #expect(call["from_name"] == nil || call["from_name"] == .null)
         #expect(call["outcome"] == .string("abandoned"))
+        #expect(!bridge.log.contains(LiveEnvironment.amiSecret))
+    }
+
+    @Test("a wrong secret: the login is refused and retried, the bridge keeps running, the secret is never logged")
+    func wrongSecret() throws {
+        let daemon = try LiveDaemon()
+        let secret = "wrong-\(UUID().uuidString.prefix(8))"
+        let bridge = try LiveBridge(daemon: daemon, secret: secret)
+        var refusals = 0
+        LiveEnvironment.waitUntil(timeout: 30) {
+            refusals = bridge.log.components(separatedBy: "login refused").count - 1
+            return refusals >= 2
+        }
+        #expect(refusals >= 2, "\(bridge.log)")
+        #expect(bridge.process.isRunning)
+        #expect(!bridge.log.contains(secret))
     }
 
     @Test("kill -9 of the bridge in mid-call and a restart: the call is whole and counted once")
