@@ -34,14 +34,16 @@ final class AsteriskBridge: Sendable {
     }
 
     func run() -> Never {
+        logger.info(
+            "bridging Asterisk at \(settings.host):\(settings.port) (user \(settings.user ?? ""), \(settings.login.rawValue) login) to \(settings.pbxSocket)"
+        )
+        // Ready once the saved state is loaded: from here the bridge keeps every event until hotlined has it. The
+        // watchdog pings start after READY=1, as systemd expects them.
+        Systemd.ready(status: core.status)
         let sender = HotlinedSender(core: core, socketPath: settings.pbxSocket, logger: logger)
         Thread.detachNewThread { sender.run() }
         let core = core
         Thread.detachNewThread { StatusReporter(core: core).run() }
-        logger.info(
-            "bridging Asterisk at \(settings.host):\(settings.port) (user \(settings.user ?? ""), \(settings.login.rawValue) login) to \(settings.pbxSocket)"
-        )
-        Systemd.ready(status: core.status)
         var backoff = Backoff()
         while true {
             do {

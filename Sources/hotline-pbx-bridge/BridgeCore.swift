@@ -21,7 +21,8 @@ final class BridgeCore<Model: PBXCallModel>: @unchecked Sendable {
     private var outbox = EventOutbox()
     private var eventsSent = 0
     private var pbxConnected = false
-    private var hotlinedConnected = false
+    // Only a failed delivery says hotlined is unreachable: with nothing to send there is nothing to say.
+    private var hotlinedUnreachable = false
 
     private let stateFile: String
     private let logger: Logger
@@ -120,7 +121,7 @@ final class BridgeCore<Model: PBXCallModel>: @unchecked Sendable {
     func settle(ids: [String], acks: [PBXAck]) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        hotlinedConnected = true
+        hotlinedUnreachable = false
         var retry = false
         for (id, outcome) in outbox.settle(ids: ids, acks: acks) {
             switch outcome {
@@ -137,9 +138,9 @@ final class BridgeCore<Model: PBXCallModel>: @unchecked Sendable {
         return retry
     }
 
-    func setHotlinedConnected(_ connected: Bool) {
+    func setHotlinedUnreachable() {
         condition.lock()
-        hotlinedConnected = connected
+        hotlinedUnreachable = true
         condition.unlock()
     }
 
@@ -150,7 +151,7 @@ final class BridgeCore<Model: PBXCallModel>: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         let pbx = pbxConnected ? "PBX connected" : "PBX disconnected"
-        let daemon = hotlinedConnected ? "" : ", hotlined unreachable"
+        let daemon = hotlinedUnreachable ? ", hotlined unreachable" : ""
         return
             "\(pbx)\(daemon), \(model.callsInProgress) calls in progress, \(eventsSent) events sent, \(outbox.count) unacknowledged"
     }

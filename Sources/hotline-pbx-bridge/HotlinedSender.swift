@@ -37,7 +37,7 @@ struct HotlinedSender<Model: PBXCallModel>: Sendable {
                     )
                 }
                 reachable = false
-                core.setHotlinedConnected(false)
+                core.setHotlinedUnreachable()
                 backoff.wait()
             }
         }

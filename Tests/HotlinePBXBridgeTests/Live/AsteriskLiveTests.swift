@@ -261,4 +261,25 @@ struct AsteriskLiveTests {
         #expect(second?["first_responder"] == .string("zhangsan"), "\(bridge.log)")
         #expect(second?["answered_by"] == .array([.string("8001")]))
     }
+
+    @Test("under systemd: READY=1, then watchdog pings with STATUS= naming the PBX connection and the counts")
+    func systemdNotify() throws {
+        let daemon = try LiveDaemon()
+        let notifyPath = daemon.directory + "/notify.sock"
+        let notify = try UnixDatagramSocket(bindingTo: notifyPath)
+        let bridge = try LiveBridge(
+            daemon: daemon,
+            environment: ["NOTIFY_SOCKET": notifyPath, "WATCHDOG_USEC": "2000000"]
+        )
+        var messages: [String] = []
+        LiveEnvironment.waitUntil(timeout: 30) {
+            if let message = notify.receive(timeout: 1) { messages.append(message) }
+            return messages.contains { $0.contains("WATCHDOG=1") && $0.contains("STATUS=PBX connected") }
+        }
+        #expect(messages.first?.hasPrefix("READY=1\nSTATUS=") == true, "\(messages)")
+        let status = messages.last { $0.contains("STATUS=PBX connected") }
+        #expect(status?.contains("0 calls in progress") == true, "\(messages) \(bridge.log)")
+        #expect(status?.contains("0 unacknowledged") == true)
+        #expect(status?.contains("hotlined unreachable") == false)
+    }
 }

@@ -186,13 +186,19 @@ final class LiveDaemon {
 final class LiveBridge {
     let directory: String
     let arguments: [String]
+    let environment: [String: String]
     private(set) var process: ChildProcess
     private var runs = 0
 
     /// - Parameter ami: the manager to use; by default the Asterisk that `make pbx-test` started.
-    init(daemon: LiveDaemon, ami: String? = nil, secret: String = LiveEnvironment.amiSecret, extra: [String] = [])
-        throws
-    {
+    /// - Parameter environment: added to the bridge's (a stand-in NOTIFY_SOCKET).
+    init(
+        daemon: LiveDaemon,
+        ami: String? = nil,
+        secret: String = LiveEnvironment.amiSecret,
+        extra: [String] = [],
+        environment: [String: String] = [:]
+    ) throws {
         guard let ami = ami ?? LiveEnvironment.amiAddress else {
             throw LiveSetupError("no Asterisk: run `make pbx-test`")
         }
@@ -206,13 +212,17 @@ final class LiveBridge {
                 "--pbx-socket",
                 daemon.pbxSocket, "--state-dir", directory + "/state", "--queue", "complaints",
             ] + extra
-        process = try Self.start(arguments, log: directory + "/bridge-0.log")
+        self.environment = environment
+        process = try Self.start(arguments, log: directory + "/bridge-0.log", environment: environment)
         runs = 1
     }
 
-    private static func start(_ arguments: [String], log: String) throws -> ChildProcess {
+    private static func start(_ arguments: [String], log: String, environment extra: [String: String]) throws
+        -> ChildProcess
+    {
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "NOTIFY_SOCKET")
+        environment.merge(extra) { $1 }
         return try ChildProcess.spawn(
             LiveEnvironment.binDirectory + "/hotline-pbx-bridge",
             arguments,
@@ -248,7 +258,7 @@ final class LiveBridge {
 
     func restart() throws {
         if process.isRunning { kill() }
-        process = try Self.start(arguments, log: directory + "/bridge-\(runs).log")
+        process = try Self.start(arguments, log: directory + "/bridge-\(runs).log", environment: environment)
         runs += 1
     }
 
