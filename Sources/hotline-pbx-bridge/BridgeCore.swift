@@ -6,13 +6,21 @@ import Logging
 
 /// The bridge's shared state: the PBX's call model, the events hotlined has not acknowledged, and counters for the
 /// status line. The PBX reader and the hotlined sender are threads (their sockets block; the cooperative pool must
-/// not), so everything here is behind one lock, and saved to the state directory after each change.
+/// not), so everything here is behind one lock.
+///
+/// Two files in the state directory keep it across restarts, `kill -9` included:
+/// - `outbox.ndjson`, the events not yet acknowledged, one wire line each, appended with fdatasync before the
+///   event counts as made. It may still hold events hotlined has since acknowledged: sending those again is
+///   answered `duplicate: true`. It is emptied when everything is acknowledged, and rewritten from what is still
+///   waiting when it has grown well past that, so an outage's backlog costs an append per event, not a rewrite.
+/// - `state.json`, the call model (calls in progress, agent sessions), replaced after each frame that touched it.
+///   Written after the events it led to are in the outbox file; a crash between the two makes the next run send
+///   some events again, never lose one.
 final class BridgeCore<Model: PBXCallModel>: @unchecked Sendable {
-    /// What is saved: the model's state and the outbox, with a version to refuse a file from a future bridge.
+    /// What `state.json` holds, with a version to refuse a file from a future bridge.
     struct Saved: Codable {
         var version: Int
         var model: Model.State
-        var outbox: EventOutbox
     }
 
     private let condition = NSCondition()
@@ -25,22 +33,25 @@ final class BridgeCore<Model: PBXCallModel>: @unchecked Sendable {
     private var hotlinedUnreachable = false
 
     private let stateFile: String
+    private let outboxPath: String
+    private var outboxFile: AppendOnlyFile
     private let logger: Logger
+
+    /// The outbox file is rewritten from the waiting events once it is this much larger than they are.
+    private static var compactionSlack: Int { 1 << 20 }
 
     init(model: Model, stateDirectory: String, logger: Logger) throws {
         self.model = model
         self.logger = logger
         try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
         stateFile = stateDirectory + "/state.json"
+        outboxPath = stateDirectory + "/outbox.ndjson"
+        outboxFile = try AppendOnlyFile(path: outboxPath)
         if let data = FileManager.default.contents(atPath: stateFile) {
             do {
                 let saved = try JSONDecoder().decode(Saved.self, from: data)
                 guard saved.version == 1 else { throw BridgeStartupError("state version \(saved.version)") }
                 self.model.state = saved.model
-                outbox = saved.outbox
-                logger.info(
-                    "resumed from \(stateFile): \(self.model.callsInProgress) calls in progress, \(outbox.count) events to send"
-                )
             } catch {
                 // A state file that cannot be read is set aside, not fatal: reconciliation and resends recover.
                 let aside = stateFile + ".unreadable"
@@ -49,6 +60,16 @@ final class BridgeCore<Model: PBXCallModel>: @unchecked Sendable {
                 logger.error("cannot read \(stateFile) (\(error)); moved to \(aside), starting afresh")
             }
         }
+        // Lines are complete (appends are cut back on failure); a line that does not parse is reported, not sent.
+        for line in try outboxFile.readAll().split(separator: UInt8(ascii: "\n")) {
+            switch PBXEventParser.parse(line: line) {
+            case .success(let event): outbox.append([event])
+            case .failure(let error): logger.error("skipped an unreadable line of \(outboxPath): \(error.message)")
+            }
+        }
+        logger.info(
+            "state in \(stateDirectory): \(self.model.callsInProgress) calls in progress, \(outbox.count) events to send"
+        )
     }
 
     // MARK: - The PBX side
@@ -57,9 +78,8 @@ final class BridgeCore<Model: PBXCallModel>: @unchecked Sendable {
     func handle(_ frame: Model.Frame, at: Date) {
         condition.lock()
         defer { condition.unlock() }
-        let events = model.handle(frame, at: at)
-        enqueue(events)
-        save(sync: !events.isEmpty)
+        enqueue(model.handle(frame, at: at))
+        saveModel()
     }
 
     func beginReconciliation() {
@@ -74,16 +94,15 @@ final class BridgeCore<Model: PBXCallModel>: @unchecked Sendable {
         let events = model.finishReconciliation(activeCallIDs: activeCallIDs, at: at)
         for event in events { logger.warning("call \(event.callID ?? "?") is gone from the PBX: ended failed") }
         enqueue(events)
-        save(sync: true)
+        saveModel()
     }
 
     /// Runs a PBX-specific step of the model (an Asterisk agent reconciliation) and queues its events.
     func apply(_ step: (inout Model) -> [PBXEvent]) {
         condition.lock()
         defer { condition.unlock() }
-        let events = step(&model)
-        enqueue(events)
-        save(sync: true)
+        enqueue(step(&model))
+        saveModel()
     }
 
     func setPBXConnected(_ connected: Bool) {
@@ -93,16 +112,28 @@ final class BridgeCore<Model: PBXCallModel>: @unchecked Sendable {
     }
 
     /// Checks each event as hotlined will, so that a value the PBX gave that hotlined would refuse (an extension
-    /// of 40 characters) is logged here once instead of being sent again and again.
+    /// of 40 characters) is logged here once instead of being sent again and again; then makes the events durable
+    /// in the outbox file and wakes the sender.
     private func enqueue(_ events: [PBXEvent]) {
         var valid: [PBXEvent] = []
+        var lines: [UInt8] = []
         for event in events {
-            switch PBXEventParser.parse(line: event.encodedLine().dropLast()) {
-            case .success: valid.append(event)
-            case .failure(let error): logger.error("dropped event \(event.id): \(error.message)")
+            let line = event.encodedLine()
+            switch PBXEventParser.parse(line: line.dropLast()) {
+            case .success:
+                valid.append(event)
+                lines += line
+            case .failure(let error):
+                logger.error("dropped event \(event.id): \(error.message)")
             }
         }
         guard !valid.isEmpty else { return }
+        do {
+            try outboxFile.appendDurably(lines)
+        } catch {
+            // Still sent from memory; only a crash before hotlined has them would lose them.
+            logger.error("cannot write \(outboxPath): \(error); \(valid.count) events kept in memory only")
+        }
         outbox.append(valid)
         condition.broadcast()
     }
@@ -134,7 +165,7 @@ final class BridgeCore<Model: PBXCallModel>: @unchecked Sendable {
                 retry = true
             }
         }
-        save(sync: true)
+        shrinkOutboxFile()
         return retry
     }
 
@@ -156,14 +187,33 @@ final class BridgeCore<Model: PBXCallModel>: @unchecked Sendable {
             "\(pbx)\(daemon), \(model.callsInProgress) calls in progress, \(eventsSent) events sent, \(outbox.count) unacknowledged"
     }
 
-    /// Writes the state atomically (temporary file, rename). `sync` also flushes it to disk: after new events or
-    /// acks, which must survive a power cut; channel bookkeeping in between only needs to survive a crash.
-    private func save(sync: Bool) {
+    /// Replaces `state.json` (temporary file, rename: never half written). Not flushed to disk each time: the events
+    /// are in the outbox file already, and a model older by a few frames only makes the next run resend some.
+    private func saveModel() {
         do {
-            let data = try JSONEncoder().encode(Saved(version: 1, model: model.state, outbox: outbox))
-            try AtomicFile.replace(stateFile, with: Array(data), durable: sync)
+            let data = try JSONEncoder().encode(Saved(version: 1, model: model.state))
+            try AtomicFile.replace(stateFile, with: Array(data), durable: false)
         } catch {
             logger.error("cannot save the bridge state in \(stateFile): \(error)")
+        }
+    }
+
+    /// Empties the outbox file once everything is acknowledged, or rewrites it from the waiting events once acked
+    /// ones dominate it.
+    private func shrinkOutboxFile() {
+        do {
+            if outbox.isEmpty {
+                if outboxFile.size > 0 { try outboxFile.truncate() }
+                return
+            }
+            let waiting = outbox.entries.reduce(0) { $0 + $1.line.utf8.count + 1 }
+            guard outboxFile.size > 2 * waiting + Self.compactionSlack else { return }
+            let lines = outbox.entries.flatMap { Array($0.line.utf8) + [UInt8(ascii: "\n")] }
+            try AtomicFile.replace(outboxPath, with: lines, durable: true)
+            outboxFile.close()
+            outboxFile = try AppendOnlyFile(path: outboxPath)
+        } catch {
+            logger.error("cannot shrink \(outboxPath): \(error)")
         }
     }
 }

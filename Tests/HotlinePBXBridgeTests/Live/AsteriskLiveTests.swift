@@ -282,4 +282,29 @@ struct AsteriskLiveTests {
         #expect(status?.contains("0 unacknowledged") == true)
         #expect(status?.contains("hotlined unreachable") == false)
     }
+
+    @Test("kill -9 while hotlined is down: the events the bridge kept in its state directory reach hotlined later")
+    func unacknowledgedEventsSurviveKill() throws {
+        let (daemon, bridge, pbx) = try start()
+        try pbx.addMember("8001", login: "zhangsan")
+        daemon.stop()
+        try pbx.call(callerID: "\"卫女士\" <13100009999>", wait: 30, talk: 1)
+        // The whole call happens while hotlined is down: its three events wait in the bridge's outbox.
+        var over = false
+        try LiveEnvironment.waitUntil(timeout: 30) {
+            let quiet = try pbx.channelsUp() == 0
+            over = quiet && bridge.log.contains("is unreachable")
+            return over
+        }
+        #expect(over, "\(bridge.log)")
+        bridge.kill()
+        try daemon.startAgain()
+        try bridge.restart()
+        let calls = try daemon.calls { $0.count == 1 && self.isFinished($0[0]) }
+        try pbx.removeMember("8001")
+        #expect(calls.count == 1, "\(bridge.log)")
+        #expect(calls.first?["from"] == .string("13100009999"))
+        #expect(calls.first?["first_responder"] == .string("zhangsan"))
+        #expect(bridge.log.contains("3 events to send") || bridge.log.contains("4 events to send"), "\(bridge.log)")
+    }
 }
