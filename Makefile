@@ -99,3 +99,14 @@ packaging-deps:
 
 clean:
 	rm -rf .build
+
+# The PBX bridge against a real Asterisk built from ../shared/pbx/asterisk (cached): starts it on 127.0.0.1:15038
+# (HOTLINE_TEST_AMI_PORT), runs HotlinePBXBridgeTests with the live suite, stops it. Fails, never skips.
+.PHONY: pbx-test
+pbx-test: deps
+	scripts/pbx-test.sh
+
+# libFuzzer on the AMI frame parser and the Asterisk call model for FUZZ_SECONDS (default 60); any crash fails.
+.PHONY: fuzz-ami
+fuzz-ami:
+	scripts/fuzz-ami.sh

@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "hotlined", targets: ["hotlined"]),
         .executable(name: "hotlinectl", targets: ["hotlinectl"]),
         .executable(name: "hotline-pbx-sim", targets: ["hotline-pbx-sim"]),
+        .executable(name: "hotline-pbx-bridge", targets: ["hotline-pbx-bridge"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -115,6 +116,30 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // PBX bridges (SPEC section 11): the pure part — AMI framing, the Asterisk call model, derived event ids, the
+        // bridge's settings — with no sockets, so that transcripts drive it in unit tests.
+        .target(
+            name: "HotlinePBXBridge",
+            dependencies: ["HotlineCore", "HotlineProtocol"],
+            path: "Sources/HotlinePBXBridge",
+            swiftSettings: strictSettings
+        ),
+        // The bridge program: sockets to the PBX and to hotlined around the pure library; the TOML reader and the
+        // systemd notifier come from the daemon's library rather than being written twice.
+        .executableTarget(
+            name: "hotline-pbx-bridge",
+            dependencies: [
+                "HotlineAdapter",
+                "HotlineDaemon",
+                "HotlinePBXBridge",
+                "HotlineProtocol",
+                "HotlineSystem",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/hotline-pbx-bridge",
+            swiftSettings: strictSettings
+        ),
         // `make bench`: ingest throughput and latency against PostgreSQL's own COPY, measured in one run.
         .executableTarget(
             name: "hotline-bench",
@@ -178,6 +203,17 @@ let package = Package(
         .testTarget(
             name: "HotlineDaemonTests",
             dependencies: ["HotlineCore", "HotlineDaemon", "HotlineStore"],
+            swiftSettings: strictSettings
+        ),
+        // The bridge's call model on recorded AMI transcripts, its settings and outbox; the programs it depends on are
+        // for the live tests, which run the real bridge against a real Asterisk and a real hotlined.
+        .testTarget(
+            name: "HotlinePBXBridgeTests",
+            dependencies: [
+                "HotlineCore", "HotlinePBXBridge", "HotlineProtocol", "HotlineStore", "HotlineSystem",
+                "hotline-pbx-bridge", "hotlined", "hotlinectl",
+            ],
+            exclude: ["Fixtures"],
             swiftSettings: strictSettings
         ),
         // Real PostgreSQL, real daemon processes, real sockets.

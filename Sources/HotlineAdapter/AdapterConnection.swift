@@ -20,6 +20,7 @@ public final class AdapterConnection: @unchecked Sendable {
 
     private let path: String
     private let window: Int
+    private let reconnectAttempts: Int
     // Guarded by `lock`: events in flight in send order, with the time each was sent.
     private let lock = NSCondition()
     private var inFlight: [(index: Int, line: [UInt8], sentAt: Double)] = []
@@ -28,9 +29,13 @@ public final class AdapterConnection: @unchecked Sendable {
     private var readerFailed = false
     public private(set) var reconnects = 0
 
-    public init(path: String, window: Int = 1000) {
+    /// - Parameter reconnectAttempts: how often ``deliver(_:rate:onProgress:)`` retries, 0.1 s apart, when the
+    ///   connection breaks before it throws. A long-running adapter (the PBX bridge) passes 0 and keeps the events
+    ///   itself, retrying with its own backoff.
+    public init(path: String, window: Int = 1000, reconnectAttempts: Int = 600) {
         self.path = path
         self.window = max(1, window)
+        self.reconnectAttempts = max(0, reconnectAttempts)
     }
 
     /// Sends `lines` (each a JSON event without the newline), pacing to `rate` events per second when given, and
@@ -38,6 +43,11 @@ public final class AdapterConnection: @unchecked Sendable {
     public func deliver(_ lines: [[UInt8]], rate: Double? = nil, onProgress: ((Int) -> Void)? = nil) throws
         -> [Delivery]
     {
+        // A previous call that threw may have left events in flight; they belong to that call's lines.
+        lock.lock()
+        inFlight = []
+        deliveries = []
+        lock.unlock()
         deliveries.reserveCapacity(lines.count)
         try connect()
         let start = AdapterConnection.now()
@@ -107,7 +117,7 @@ public final class AdapterConnection: @unchecked Sendable {
                 break
             } catch {
                 attempt += 1
-                if attempt > 600 { throw error }
+                if attempt > reconnectAttempts { throw error }
                 usleep(100_000)
             }
         }
