@@ -116,8 +116,8 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        // PBX bridges (SPEC section 11): the pure part — AMI framing, the Asterisk call model, derived event ids, the
-        // bridge's settings — with no sockets, so that transcripts drive it in unit tests.
+        // PBX bridges (SPEC section 11): the pure part — AMI and ESL framing, the Asterisk and FreeSWITCH call models,
+        // derived event ids, the bridge's settings — with no sockets, so that transcripts drive it in unit tests.
         .target(
             name: "HotlinePBXBridge",
             dependencies: ["HotlineCore", "HotlineProtocol"],
@@ -160,12 +160,6 @@ let package = Package(
             path: "Fuzz/PBXLineFuzzer",
             swiftSettings: strictSettings
         ),
-        // PBX bridges (SPEC section 11): AMI and ESL frame parsers, pure call models, the bridge.
-        .target(
-            name: "HotlinePBXBridge",
-            dependencies: ["HotlineProtocol", "HotlineCore"],
-            swiftSettings: strictSettings
-        ),
         // The ESL frame fuzzer: scripts/fuzz.sh esl builds it with libFuzzer; this normal build replays corpus files.
         .executableTarget(
             name: "hotline-fuzz-esl",
@@ -194,19 +188,13 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
-            name: "HotlinePBXBridgeTests",
-            dependencies: ["HotlinePBXBridge", "HotlineProtocol"],
-            // Recorded PBX transcripts, read through #filePath; not resources, so no bundle is built.
-            exclude: ["Fixtures"],
-            swiftSettings: strictSettings
-        ),
-        .testTarget(
             name: "HotlineDaemonTests",
             dependencies: ["HotlineCore", "HotlineDaemon", "HotlineStore"],
             swiftSettings: strictSettings
         ),
-        // The bridge's call model on recorded AMI transcripts, its settings and outbox; the programs it depends on are
-        // for the live tests, which run the real bridge against a real Asterisk and a real hotlined.
+        // The bridges' call models on recorded AMI and ESL transcripts (Fixtures/, read through #filePath, not
+        // resources), the settings and outbox; the programs are for the live tests, which run the real bridge against
+        // a real Asterisk and a real hotlined.
         .testTarget(
             name: "HotlinePBXBridgeTests",
             dependencies: [
