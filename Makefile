@@ -39,7 +39,9 @@ run: build
 	@$(BIN)/hotlinectl status
 	@echo
 	@echo "hotlined is running (pid $$(cat $(STATE)/hotlined.pid), log $(STATE)/hotlined.log)."
-	@echo "Try:   $(BIN)/hotlinectl status --json"
+	@echo "You ($$(id -un)) run hotlined, so you administer it. Next, set up the centre and yourself:"
+	@echo "  $(BIN)/hotlinectl dept add SVC --name 客服部"
+	@echo "  $(BIN)/hotlinectl staff add $$(id -un) --name \"$$(id -un)\" --dept SVC --role operator --role supervisor"
 	@echo "Stop:  make stop"
 
 stop:

@@ -11,22 +11,34 @@ final class DaemonHarness {
     var controlSocket: String { directory + "/control.sock" }
 
     /// Starts `hotlined` with `arguments` (plus private socket and state paths) and waits until `status` answers.
-    /// `launcher` runs hotlined through another program (systemd-socket-activate); `environment` adds variables.
+    /// `launcher` runs hotlined through another program (systemd-socket-activate, runuser); `environment` adds
+    /// variables. With `runAs`, a copy of hotlined runs as that Unix user, owning the directory.
     init(
         arguments: [String],
         startupTimeout: TimeInterval = 60,
         environment extra: [String: String] = [:],
         launcher: [String] = [],
-        readinessSocket: String? = nil
+        readinessSocket: String? = nil,
+        runAs user: String? = nil
     ) throws {
         directory = "/tmp/hl-" + String(UUID().uuidString.prefix(8))
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var program = TestEnvironment.binDirectory + "/hotlined"
+        var launcher = launcher
+        if let user {
+            // The checkout may sit where another user cannot enter: the user runs a copy beside the sockets.
+            program = directory + "/hotlined"
+            try TestEnvironment.copyExecutable(TestEnvironment.binDirectory + "/hotlined", to: program)
+            let owned = try ProcessRunner.run(["/bin/chown", user, directory])
+            guard owned.status == 0 else { throw TestSetupError.command("chown \(directory)", owned.output) }
+            launcher = ["/usr/sbin/runuser", "-u", user, "--"] + launcher
+        }
         logPath = directory + "/hotlined.log"
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "NOTIFY_SOCKET")
         environment.merge(extra) { $1 }
         let command =
-            launcher + [TestEnvironment.binDirectory + "/hotlined"]
+            launcher + [program]
             + [
                 "--control-socket", directory + "/control.sock", "--pbx-socket", directory + "/pbx.sock",
                 "--state-dir", directory + "/state",

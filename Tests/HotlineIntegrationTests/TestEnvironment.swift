@@ -37,7 +37,6 @@ enum TestEnvironment {
         return URL(fileURLWithPath: executable).deletingLastPathComponent().path
     }
 
-    /// Creates a database of its own for one test, so tests run in parallel without seeing each other's rows.
     /// Copies a program with its descriptor closed on exec, so no concurrently spawned child keeps it open for
     /// writing (which makes exec of the copy fail with ETXTBSY).
     static func copyExecutable(_ source: String, to destination: String) throws {
@@ -50,6 +49,7 @@ enum TestEnvironment {
         fchmod(descriptor, 0o755)
     }
 
+    /// Creates a database of its own for one test, so tests run in parallel without seeing each other's rows.
     static func makeDatabase() throws -> String {
         let admin = try PGConnection(conninfo: try conninfo)
         defer { admin.close() }

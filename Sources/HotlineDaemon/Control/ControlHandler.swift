@@ -88,11 +88,23 @@ public final class ControlHandler: Sendable {
 
     // MARK: - Identity (SPEC §6)
 
-    /// Root is an administrator, or acts for any staff member with `--as`; everyone else is the staff member whose
-    /// login is their Unix user name.
+    /// Root, and the Unix user hotlined runs as, are administrators of this daemon (as the user who runs initdb is
+    /// PostgreSQL's bootstrap superuser), and act for any staff member with `--as`; everyone else is the staff
+    /// member whose login is their Unix user name. Under the packaged unit the daemon's user is `hotline`, which no
+    /// person logs in as.
     func identify(_ request: ControlRequest, peer: PeerCredentials) throws -> Caller {
-        if peer.uid == 0 {
-            guard let login = request.actAs else { return .root }
+        let userName = peer.uid == 0 ? "root" : peer.userName ?? "uid \(peer.uid)"
+        let administrator = peer.uid == 0 || peer.uid == ControlHandler.daemonUID
+        if let login = request.actAs {
+            guard administrator else {
+                throw ControlError(
+                    code: .refused,
+                    role: "root",
+                    zh: "--as 仅限 root（及运行 hotlined 的用户）使用；Unix 用户 \(userName) 只能以本人身份操作",
+                    en: "--as is for root only (and the user hotlined runs as); Unix user \(userName) acts as itself",
+                    language: request.language
+                )
+            }
             guard let member = try lookupStaff(login) else {
                 throw ControlError(
                     code: .notFound,
@@ -101,19 +113,11 @@ public final class ControlHandler: Sendable {
                     language: request.language
                 )
             }
-            return .staff(member, actingRoot: true)
+            return .staff(member, actingFor: userName, administrator: false)
         }
-        let userName = peer.userName ?? "uid \(peer.uid)"
-        if request.actAs != nil {
-            throw ControlError(
-                code: .refused,
-                role: "root",
-                zh: "--as 仅限 root 使用；Unix 用户 \(userName) 只能以本人身份操作",
-                en: "--as is for root only; Unix user \(userName) acts as itself",
-                language: request.language
-            )
-        }
+        if peer.uid == 0 { return .administrator(userName) }
         guard let member = try lookupStaff(userName) else {
+            if administrator { return .administrator(userName) }
             throw ControlError(
                 code: .refused,
                 role: "staff",
@@ -124,8 +128,11 @@ public final class ControlHandler: Sendable {
                 language: request.language
             )
         }
-        return .staff(member, actingRoot: false)
+        return .staff(member, actingFor: nil, administrator: administrator)
     }
+
+    /// The user this process runs as.
+    static let daemonUID = geteuid()
 
     func lookupStaff(_ login: String) throws -> StaffMember? {
         try database.withConnectionBlocking { connection in try StaffDirectory.staff(login: login, on: connection) }
@@ -244,21 +251,24 @@ public struct DaemonStatus: Sendable {
 
 /// Who is asking, once the peer's credentials are mapped to the staff directory.
 enum Caller {
-    /// Root without `--as`: an administrator, so a new installation can be set up before any staff exists.
-    case root
-    case staff(StaffMember, actingRoot: Bool)
+    /// Root, or the daemon's own user without a staff record, without `--as`: an administrator, so a new
+    /// installation can be set up before any staff exists.
+    case administrator(String)
+    /// A staff member: themselves, or named with `--as` by the administrator `actingFor` (recorded as such in the
+    /// hops); `administrator` when the member is the daemon's own user, who keeps the admin role.
+    case staff(StaffMember, actingFor: String?, administrator: Bool)
 
     var name: String {
         switch self {
-        case .root: return "root"
-        case .staff(let member, let actingRoot): return actingRoot ? "root as \(member.login)" : member.login
+        case .administrator(let name): return name
+        case .staff(let member, let actingFor, _): return actingFor.map { "\($0) as \(member.login)" } ?? member.login
         }
     }
 
     func has(_ role: Role) -> Bool {
         switch self {
-        case .root: return role == .admin
-        case .staff(let member, _): return member.has(role)
+        case .administrator: return role == .admin
+        case .staff(let member, _, let administrator): return member.has(role) || (administrator && role == .admin)
         }
     }
 }

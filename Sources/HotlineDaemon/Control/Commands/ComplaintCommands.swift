@@ -50,19 +50,20 @@ extension ControlHandler {
         return try complaintJSON(id, language: language)
     }
 
-    /// Complaint actions are a staff member's: root names one with --as.
+    /// Complaint actions are a staff member's: an administrator (root, the daemon's user) names one with --as.
     func acting(_ caller: Caller, for command: String, language: Language) throws -> ActingStaff {
         switch caller {
-        case .root:
+        case .administrator(let name):
             throw ControlError(
                 code: .refused,
                 role: "staff",
-                zh: "\(command) 须由工作人员办理；root 请用 --as 登录名 指定",
-                en: "\(command) is done by a staff member; as root, name one with --as LOGIN",
+                zh: "\(command) 须由工作人员办理；\(name) 请用 --as 登录名 指定，或先用 staff add 登记自己",
+                en: "\(command) is done by a staff member; as \(name), name one with --as LOGIN (or add yourself with "
+                    + "`hotlinectl staff add \(name) …`)",
                 language: language
             )
-        case .staff(let member, let actingRoot):
-            return ActingStaff(staff: member, actingRoot: actingRoot)
+        case .staff(let member, let actingFor, _):
+            return ActingStaff(staff: member, actingRoot: actingFor != nil)
         }
     }
 
