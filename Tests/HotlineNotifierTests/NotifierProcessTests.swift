@@ -59,7 +59,7 @@ struct NotifierProcessTests {
         #expect(notifier.isRunning)
     }
 
-    @Test("a receiver that never answers is given up after give_up_after")
+    @Test("a receiver that never answers is given up after give_up_after; a retried row gets one more attempt")
     func givenUp() throws {
         let harness = try NotifierHarness()
         let receiver = try harness.startReceiver(mode: "hang")
@@ -93,6 +93,23 @@ struct NotifierProcessTests {
         )[0].decode("ok")
         #expect(failedAt)
         #expect(try receiver.requests().count == delivery.attempts)
+
+        // `hotlinectl notices retry` resets the row; the notifier gives it one more attempt, then gives up again.
+        try harness.admin.command(
+            """
+            UPDATE hotline.notice_deliveries
+            SET state = 'pending', attempts = 0, failed_at = NULL, next_attempt_at = now()
+            WHERE notice_id = $1
+            """,
+            [id]
+        )
+        try NotifierHarness.waitUntil("the retried delivery is given up again") {
+            try harness.deliveries().first?.state == "failed"
+        }
+        // Tried again (with the usual backoff while still within give_up_after), then given up once more.
+        let retried = try #require(try harness.deliveries().first)
+        #expect(retried.attempts >= 1, "\(retried)")
+        #expect(try receiver.requests().count == delivery.attempts + retried.attempts)
     }
 
     @Test("kill -9 mid-delivery and a restart: every notice delivered at least once, each success recorded once")

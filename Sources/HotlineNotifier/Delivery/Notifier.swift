@@ -81,9 +81,15 @@ public final class Notifier: Sendable {
 
     /// Connects, then runs until ``stop()``; in-flight deliveries finish (or time out) first.
     public func run(ready: @Sendable () -> Void = {}) async throws {
-        let probe = try PostgresSession(conninfo: conninfo, label: "notifier-probe", logger: logger)
-        try await probe.connect()
-        await probe.close()
+        do {
+            let probe = try PostgresSession(conninfo: conninfo, label: "notifier-probe", logger: logger)
+            try await probe.connect()
+            await probe.close()
+        } catch {
+            // The HTTP client must be shut down on every path (it asserts otherwise).
+            try? await http.shutdown()
+            throw error
+        }
         ready()
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.listen() }

@@ -68,7 +68,7 @@ public enum DeliveryStore {
         let rows = try connection.query(
             """
             SELECT d.notice_id, d.route, d.attempts, d.last_error,
-                   n.at + $2::double precision * interval '1 second' <= now() AS expired
+                   d.attempts > 0 AND n.at + $2::double precision * interval '1 second' <= now() AS expired
             FROM hotline.notice_deliveries d
             JOIN hotline.notices n ON n.id = d.notice_id
             WHERE d.state = 'pending' AND d.next_attempt_at <= now() AND d.route = ANY($1::text[])
@@ -93,7 +93,9 @@ public enum DeliveryStore {
         public var route: String
         public var attempts: Int
         public var lastError: String?
-        /// Already past give_up_after (the notifier was down, or its routes were added late): not attempted.
+        /// Tried before and now past give_up_after (the notifier was down during the backoff): not attempted
+        /// again. A row never tried gets one attempt however late — also one that `hotlinectl notices retry`
+        /// reset to attempts 0 — and is given up after it fails.
         public var expired: Bool
     }
 
