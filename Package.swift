@@ -174,6 +174,19 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // `make bench`: the notifier's latency from a notice's commit to a webhook's POST (it runs the release
+        // hotline-notifier next to it).
+        .executableTarget(
+            name: "hotline-notifier-bench",
+            dependencies: [
+                "HotlineStore",
+                "HotlineSystem",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/NotifierBench",
+            swiftSettings: strictSettings
+        ),
+
         // Fast tests: no server, no sockets.
         .testTarget(
             name: "HotlineCoreTests",
