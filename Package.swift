@@ -14,11 +14,16 @@ let package = Package(
         .executable(name: "hotlinectl", targets: ["hotlinectl"]),
         .executable(name: "hotline-pbx-sim", targets: ["hotline-pbx-sim"]),
         .executable(name: "hotline-pbx-bridge", targets: ["hotline-pbx-bridge"]),
+        .executable(name: "hotline-notifier", targets: ["hotline-notifier"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        // hotline-notifier: HTTP(S) to webhooks and chat robots, and HMAC-SHA256 signatures (docs/DECISIONS.md).
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // C surfaces: only headers and link flags, found through pkg-config.
@@ -173,6 +178,47 @@ let package = Package(
             swiftSettings: strictSettings
         ),
 
+        // hotline-notifier: carries notices beyond the terminal (webhooks, chat robots, a command), with its own
+        // database role; reuses hotlined's config reader and systemd calls, and the libpq layer of HotlineStore.
+        .target(
+            name: "HotlineNotifier",
+            dependencies: [
+                "HotlineCore",
+                "HotlineDaemon",
+                "HotlineStore",
+                "HotlineSystem",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "hotline-notifier",
+            dependencies: [
+                "HotlineNotifier",
+                "HotlineDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // `make bench`: the notifier's latency from a notice's commit to a webhook's POST (it runs the release
+        // hotline-notifier next to it).
+        .executableTarget(
+            name: "hotline-notifier-bench",
+            dependencies: [
+                "HotlineStore",
+                "HotlineSystem",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/NotifierBench",
+            swiftSettings: strictSettings
+        ),
+
         // Fast tests: no server, no sockets.
         .testTarget(
             name: "HotlineCoreTests",
@@ -210,6 +256,16 @@ let package = Package(
             dependencies: [
                 "HotlineStore", "HotlineDaemon", "HotlineProtocol", "HotlineSystem", "HotlineCLI", "hotlined",
                 "hotlinectl",
+            ],
+            swiftSettings: strictSettings
+        ),
+        // hotline-notifier: message bodies and config (no server), and real notifier processes against a real
+        // PostgreSQL and an HTTP receiver on 127.0.0.1.
+        .testTarget(
+            name: "HotlineNotifierTests",
+            dependencies: [
+                "HotlineNotifier", "HotlineStore", "HotlineSystem", "HotlineDaemon", "hotline-notifier", "hotlined",
+                "hotlinectl", .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings
         ),

@@ -44,6 +44,13 @@ public enum Daemon {
             warnFrom: configuration.warnFrom
         )
         rules.setQAGrading(configuration.qaGrading)
+        if configuration.notification.command != nil {
+            // Still run, so that an upgrade does not silence an SMS gateway; the notifier is where it belongs now.
+            let advice =
+                "[policy] notification_command is deprecated: configure a channel of type \"command\" in "
+                + "/etc/hotline/notifier.toml for hotline-notifier, then remove it here (it would send twice)"
+            logger.warning("\(advice)")
+        }
         let reloader = ConfigurationReloader(running: configuration, load: reload, rules: rules, logger: logger)
         let database = try DatabaseEndpoint(configuration: configuration, logger: logger)
         defer { database.stopEmbedded() }
