@@ -70,6 +70,8 @@ public struct GlobalOptions: ParsableArguments {
 
     /// Sends one command and returns the result, or throws a ``CLIFailure`` with the exit status of SPEC §6.
     func send(_ command: ControlCommand) throws -> JSONValue {
+        // The daemon checks too; checking here spares the round trip and gives the usage line.
+        try checked { try command.checkLimits(language: $0) }
         let request = ControlRequest(command, actAs: actAs, language: language)
         let response = try ControlClient(path: socketPath, language: language).exchange(request)
         switch response {

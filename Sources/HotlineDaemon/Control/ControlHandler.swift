@@ -71,18 +71,35 @@ public final class ControlHandler: Sendable {
             let zh = error == .backwards ? "手动时钟只能向前拨" : "守护进程使用系统时钟；clock 命令需要 `hotlined --clock manual`"
             return .failure(ControlError(code: .refused, zh: zh, en: error.description, language: request.language))
         } catch let error as PostgresError where error.isConnectionLoss {
-            logger.warning("database unreachable for a control request", metadata: ["error": "\(error)"])
+            // The details are for the journal; a person is told what it means and where the details are.
+            let incident = ControlHandler.incident()
+            logger.warning(
+                "database unreachable for a control request",
+                metadata: ["INCIDENT": "\(incident)", "command": "\(request.command)", "error": "\(error)"]
+            )
             return .failure(
                 ControlError(
                     code: .unavailable,
-                    zh: "数据库无法连接：\(error)",
-                    en: "database unreachable: \(error)",
+                    zh: "数据库暂时无法连接，请稍后再试（已记录，编号 \(incident)）",
+                    en: "the database is unavailable; try again shortly (logged as \(incident))",
                     language: request.language
                 )
             )
         } catch {
-            logger.error("control request failed", metadata: ["command": "\(request.command)", "error": "\(error)"])
-            return .failure(ControlError(code: .internalError, message: "\(error)"))
+            // A constraint that fires here is a check missing before it (a bug): never shown to a person as SQL.
+            let incident = ControlHandler.incident()
+            logger.error(
+                "control request failed",
+                metadata: ["INCIDENT": "\(incident)", "command": "\(request.command)", "error": "\(error)"]
+            )
+            return .failure(
+                ControlError(
+                    code: .internalError,
+                    zh: "内部错误（已记录，编号 \(incident)）",
+                    en: "internal error (logged as \(incident))",
+                    language: request.language
+                )
+            )
         }
     }
 
@@ -129,6 +146,11 @@ public final class ControlHandler: Sendable {
             )
         }
         return .staff(member, actingFor: nil, administrator: administrator)
+    }
+
+    /// A short id that ties what a person was told to the journal entry with the details.
+    static func incident() -> String {
+        String(UInt32.random(in: 0...UInt32.max), radix: 16, uppercase: true)
     }
 
     /// The user this process runs as.

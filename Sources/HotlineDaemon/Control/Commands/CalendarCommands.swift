@@ -21,6 +21,18 @@ extension ControlHandler {
                 language: language
             )
         }
+        for override in overrides {
+            do {
+                try InputLimits.calendarName.check(override.name)
+            } catch {
+                throw ControlError(
+                    code: .invalid,
+                    zh: "\(file)：\(override.date) 的\(error.text(in: .zh))",
+                    en: "\(file): \(override.date): \(error.text(in: .en))",
+                    language: language
+                )
+            }
+        }
         // The calendar before and after, from the database's overrides (another daemon may have imported since
         // this one loaded them), so the recomputation sees exactly what this import changes.
         let rules = complaintRules

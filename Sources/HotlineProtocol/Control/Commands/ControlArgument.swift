@@ -94,3 +94,33 @@ public enum ControlArgument {
         return time
     }
 }
+
+extension ControlCommand {
+    /// Refuses text over its limit (``InputLimits``) before anything is stored, naming the option and the limit:
+    /// `hotlinectl` checks before sending, the daemon again on receipt.
+    public func checkLimits(language: Language) throws(ControlError) {
+        do {
+            switch self {
+            case .complaintFile(let filing):
+                try InputLimits.callerName.check(filing.callerName)
+                try InputLimits.callerAddress.check(filing.callerAddress)
+                try InputLimits.matter.check(filing.matter)
+                try InputLimits.category.check(filing.category)
+            case .complaint(_, let verb):
+                switch verb {
+                case .resolve(let answer): try InputLimits.hopText("--answer").check(answer)
+                case .transfer(_, let reason), .reroute(_, let reason), .returnToCoordination(let reason),
+                    .escalate(_, let reason), .extend(_, let reason, _):
+                    try InputLimits.hopText("--reason").check(reason)
+                case .reply(let result): try InputLimits.hopText("--result").check(result)
+                case .urge(let note): try InputLimits.hopText("--note").check(note)
+                case .feedback(_, let comment): try InputLimits.satisfactionComment.check(comment)
+                case .accept, .handover: break
+                }
+            default: break
+            }
+        } catch {
+            throw ControlError(code: .invalid, zh: error.text(in: .zh), en: error.text(in: .en), language: language)
+        }
+    }
+}

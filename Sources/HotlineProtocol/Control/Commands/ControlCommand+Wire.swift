@@ -405,6 +405,8 @@ extension ControlRequest {
 
     /// The typed command of this request, checked.
     public func decodedCommand() throws(ControlError) -> ControlCommand {
-        try ControlCommand(name: command, arguments: arguments, language: language)
+        let command = try ControlCommand(name: command, arguments: arguments, language: language)
+        try command.checkLimits(language: language)
+        return command
     }
 }
