@@ -19,13 +19,15 @@ scripts/install-tree.sh "$stage" /usr/bin /lib/systemd/system /usr/lib /etc /usr
 install -m 0644 packaging/debian/copyright "$stage/usr/share/doc/hotline/copyright"
 sed "s/@VERSION@/$version/" packaging/debian/changelog | gzip -9n >"$stage/usr/share/doc/hotline/changelog.gz"
 chmod 0644 "$stage/usr/share/doc/hotline/changelog.gz"
+install -D -m 0644 packaging/debian/lintian-overrides "$stage/usr/share/lintian/overrides/hotline"
 
 # Library dependencies as Debian computes them (versioned from the shlibs files of libc6, libpq5, libsystemd0).
 shlibs_dir=$(mktemp -d)
 trap 'rm -rf "$shlibs_dir"' EXIT
 mkdir -p "$shlibs_dir/debian"
 printf 'Source: hotline\n\nPackage: hotline\nArchitecture: any\n' >"$shlibs_dir/debian/control"
-binaries=("$PWD/$stage/usr/bin/hotlined" "$PWD/$stage/usr/bin/hotlinectl" "$PWD/$stage/usr/bin/hotline-pbx-sim")
+binaries=("$PWD/$stage/usr/bin/hotlined" "$PWD/$stage/usr/bin/hotlinectl" "$PWD/$stage/usr/bin/hotline-pbx-sim"
+    "$PWD/$stage/usr/bin/hotline-notifier")
 depends=$(cd "$shlibs_dir" && dpkg-shlibdeps -O "${binaries[@]}" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
 [ -n "$depends" ] || { echo "build-deb: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
 

@@ -16,7 +16,7 @@ prefix=$tree/usr
 scripts/install-tree.sh "" "$prefix/bin" "$prefix/lib/systemd/system" "$prefix/lib" "$tree/etc" \
     "$prefix/share/doc/hotline" "$prefix/share/man" "$built"
 units=("$prefix/lib/systemd/system/hotlined.service" "$prefix/lib/systemd/system/hotlined.socket"
-    "$prefix/lib/systemd/system/hotlined-control.socket")
+    "$prefix/lib/systemd/system/hotlined-control.socket" "$prefix/lib/systemd/system/hotline-notifier.service")
 
 # The trailing ':' keeps the system's own units (sysinit.target, postgresql.service …) on the search path.
 output=$(SYSTEMD_UNIT_PATH="$prefix/lib/systemd/system:" MANPATH="$prefix/share/man:" \

@@ -6,14 +6,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 destdir=$1 bindir=$2 unitdir=$3 libdir=$4 sysconfdir=$5 docdir=$6 mandir=$7 built=$8
 
-for program in hotlined hotlinectl hotline-pbx-sim generate-manual; do
+for program in hotlined hotlinectl hotline-pbx-sim hotline-notifier generate-manual; do
     [ -x "$built/$program" ] || { echo "install: $built/$program is missing; run make release" >&2; exit 1; }
 done
 
 install -d "$destdir$bindir" "$destdir$unitdir" "$destdir$libdir/sysusers.d" "$destdir$libdir/tmpfiles.d" \
     "$destdir$sysconfdir/hotline" "$destdir$docdir" "$destdir$mandir/man1" "$destdir$mandir/man8" \
     "$destdir${bindir%/bin}/share/bash-completion/completions" "$destdir${bindir%/bin}/share/zsh/vendor-completions"
-for program in hotlined hotlinectl hotline-pbx-sim; do
+for program in hotlined hotlinectl hotline-pbx-sim hotline-notifier; do
     # Symbols are for debugging builds; the installed programs are a third of the size without them.
     install -m 0755 --strip "$built/$program" "$destdir$bindir/$program"
 done
@@ -31,12 +31,24 @@ fi
 install -m 0644 README.md docs/DECISIONS.md "$destdir$docdir/"
 install -m 0644 deploy/hotlined.toml "$destdir$docdir/hotlined.toml.example"
 
+# hotline-notifier: its own unit (installed disabled: it needs a route to deliver to), user and config.
+sed "s|^ExecStart=/usr/bin/hotline-notifier|ExecStart=$bindir/hotline-notifier|" deploy/hotline-notifier.service \
+    >"$destdir$unitdir/hotline-notifier.service"
+chmod 0644 "$destdir$unitdir/hotline-notifier.service"
+install -m 0644 deploy/hotline-notifier.sysusers "$destdir$libdir/sysusers.d/hotline-notifier.conf"
+install -m 0644 deploy/hotline-notifier.tmpfiles "$destdir$libdir/tmpfiles.d/hotline-notifier.conf"
+if [ ! -e "$destdir$sysconfdir/hotline/notifier.toml" ]; then
+    install -m 0644 deploy/notifier.toml "$destdir$sysconfdir/hotline/notifier.toml"
+fi
+install -m 0644 deploy/notifier.toml "$destdir$docdir/notifier.toml.example"
+install -m 0644 docs/notifier.md "$destdir$docdir/"
+
 # Man pages and completions come from the programs' own argument-parser definitions, so they never disagree with
 # --help. The date is the last commit's, so that the same source gives the same package.
 man_date=$(git log -1 --format=%cs 2>/dev/null || date -u +%F)
 man_build=$(mktemp -d)
 trap 'rm -rf "$man_build"' EXIT
-for page in hotlined:8 hotlinectl:1 hotline-pbx-sim:1; do
+for page in hotlined:8 hotlinectl:1 hotline-pbx-sim:1 hotline-notifier:8; do
     program=${page%:*} section=${page#*:}
     "$built/generate-manual" "$built/$program" --section "$section" --date "$man_date" \
         --authors "Hotline developers" --output-directory "$man_build"
