@@ -124,13 +124,24 @@ extension HotlineCtl {
         struct Resolve: ParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Answer and close on the spot, within your own department (R3).",
-                discussion: "Example: hotlinectl complaint resolve 42 --answer \"已为您预约明天上门维修\""
+                discussion: """
+                    --told records the knowledge-base matters told to the caller in one go (一次性告知, SPEC §12): \
+                    their codes and current versions go into the signed hop, so `audit verify` covers them. An \
+                    unknown code is refused (exit 4) and nothing is recorded.
+
+                    Example: hotlinectl complaint resolve 42 --answer "已告知落户所需材料" --told HUKOU-01 HUKOU-02
+                    """
             )
             @Argument(help: "Complaint id.") var id: String
             @Option(help: "The answer given to the caller (required, R3).") var answer: String
+            @Option(parsing: .upToNextOption, help: "Codes of the matters told to the caller.") var told: [String] = []
             @OptionGroup var global: GlobalOptions
+            func validate() throws { _ = try codes() }
+            private func codes() throws -> [String] {
+                try global.checked { try ControlArgument.matterCodes(told, language: $0) }
+            }
             func run() throws {
-                try global.complaint(.complaint(id: id, .resolve(answer: answer)))
+                try global.complaint(.complaint(id: id, .resolve(answer: answer, told: try codes())))
             }
         }
 
@@ -404,6 +415,18 @@ enum ComplaintText {
                 hop.department ?? "", text,
             ])
         }
-        return output + "\n\n" + hops.render()
+        output += "\n\n" + hops.render()
+        // What was told in one go (一次性告知, SPEC §12), with the version told.
+        let told = complaint.hops.flatMap(\.told)
+        if !told.isEmpty {
+            output += zh ? "\n\n已一次性告知事项：" : "\n\nMatters told (one-time notification):"
+            for matter in told {
+                output +=
+                    zh
+                    ? "\n  \(matter.code) 第 \(matter.version) 版 \(matter.title)"
+                    : "\n  \(matter.code) version \(matter.version) \(matter.title)"
+            }
+        }
+        return output
     }
 }

@@ -164,6 +164,15 @@ public final class ControlHandler: Sendable {
         case .inboxRead(let ids, let all): return try readInbox(ids: ids, all: all, caller: caller, language: language)
         case .noticesFailed: return try failedDeliveries(caller: caller, language: language)
         case .noticesRetry(let id): return try retryDeliveries(of: id, caller: caller, language: language)
+        case .matterAdd(let matter): return try addMatter(matter, caller: caller, language: language)
+        case .matterEdit(let code, let changes):
+            return try editMatter(code, changes, caller: caller, language: language)
+        case .matterShow(let code, let version): return try showMatter(code, version: version, language: language)
+        case .matterList(let department): return try listMatters(department: department, language: language)
+        case .matterSearch(let text, let limit): return try searchMatters(text, limit: limit, language: language)
+        case .matterImport(let file, let content):
+            return try importMatters(file: file, content: content, caller: caller, language: language)
+        case .callerShow(let phone): return try callerHistory(phone)
         case .watch:
             // The server turns a `watch` connection into an event stream before it reaches here.
             throw ControlError(

@@ -76,6 +76,8 @@ public struct HopDetails: Sendable {
     public var text: String
     public var subject: String?
     public var approvedBy: String?
+    /// The matters told (`CODE@VERSION`, SPEC §12), part of the signed content.
+    public var told: [String]
     public var hash: [UInt8]
 }
 
@@ -173,7 +175,7 @@ public enum ComplaintQueries {
     static func hops(of id: String, on connection: PGConnection) throws -> [HopDetails] {
         try connection.query(
             """
-            SELECT seq, action, by_login, acting_root, at, department, text, subject, approved_by,
+            SELECT seq, action, by_login, acting_root, at, department, text, subject, approved_by, told,
                 encode(hash, 'hex') AS hash
             FROM hotline.hops WHERE complaint_id = $1::bigint ORDER BY seq
             """,
@@ -189,6 +191,7 @@ public enum ComplaintQueries {
                 text: try row.decode("text"),
                 subject: try row.decodeIfPresent("subject"),
                 approvedBy: try row.decodeIfPresent("approved_by"),
+                told: try row.decode("told"),
                 hash: Hex.decode(try row.decode("hash")) ?? []
             )
         }
@@ -246,7 +249,8 @@ public enum ComplaintQueries {
                         department: hop.department ?? "",
                         text: hop.text,
                         subject: hop.subject,
-                        approvedBy: hop.approvedBy
+                        approvedBy: hop.approvedBy,
+                        told: hop.told
                     ),
                     storedHash: hop.hash
                 )

@@ -93,4 +93,73 @@ public enum ControlArgument {
         }
         return time
     }
+
+    /// A new matter's fields (SPEC §12), each within its limit.
+    public static func matter(_ matter: Matter, language: Language) throws(ControlError) -> Matter {
+        do {
+            return try matter.validated()
+        } catch {
+            throw ControlError(code: .invalid, message: error.text(in: language))
+        }
+    }
+
+    /// The fields `matter edit` changes, each within its limit; at least one.
+    public static func matterChanges(_ changes: MatterChanges, language: Language) throws(ControlError)
+        -> MatterChanges
+    {
+        guard !changes.isEmpty else {
+            throw invalid(
+                "matter edit 须至少修改一个字段（如 --title、--materials）",
+                "matter edit needs at least one field to change (such as --title, --materials)",
+                language
+            )
+        }
+        do {
+            return try changes.validated()
+        } catch {
+            throw ControlError(code: .invalid, message: error.text(in: language))
+        }
+    }
+
+    /// `matter search TEXT`: not blank, at most 200 characters.
+    public static func searchText(_ text: String, language: Language) throws(ControlError) -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw invalid("搜索内容不能为空", "the search text must not be empty", language) }
+        guard trimmed.unicodeScalars.count <= 200 else {
+            throw invalid("搜索内容最多 200 个字", "the search text is longer than 200 characters", language)
+        }
+        return trimmed
+    }
+
+    /// `--limit` of a listing: 1…100.
+    public static func limit(_ limit: Int, language: Language) throws(ControlError) -> Int {
+        guard (1...100).contains(limit) else {
+            throw invalid("--limit 须在 1 到 100 之间", "--limit must be between 1 and 100", language)
+        }
+        return limit
+    }
+
+    /// `--told CODE…`: matter codes, each well formed, repeats dropped (order kept).
+    public static func matterCodes(_ codes: [String], language: Language) throws(ControlError) -> [String] {
+        var result: [String] = []
+        for code in codes {
+            let checked: String
+            do {
+                checked = try Matter(
+                    code: code,
+                    title: "-",
+                    department: "-",
+                    conditions: "-",
+                    materials: "-",
+                    fees: "-",
+                    timeLimit: "-",
+                    procedure: "-"
+                ).validated().code
+            } catch {
+                throw ControlError(code: .invalid, message: "--told: " + error.text(in: language))
+            }
+            if !result.contains(checked) { result.append(checked) }
+        }
+        return result
+    }
 }

@@ -123,6 +123,8 @@ public struct ComplaintView: Codable, Sendable, Equatable {
         public var text: String
         public var subject: String?
         public var approvedBy: String?
+        /// The matters told to the caller in this step (SPEC §12), part of the signed content.
+        public var told: [ToldMatter]
 
         public init(
             seq: Int,
@@ -133,7 +135,8 @@ public struct ComplaintView: Codable, Sendable, Equatable {
             department: String?,
             text: String,
             subject: String?,
-            approvedBy: String?
+            approvedBy: String?,
+            told: [ToldMatter] = []
         ) {
             self.seq = seq
             self.action = action
@@ -144,10 +147,25 @@ public struct ComplaintView: Codable, Sendable, Equatable {
             self.text = text
             self.subject = subject
             self.approvedBy = approvedBy
+            self.told = told
         }
 
         enum CodingKeys: String, CodingKey {
             case seq, action, by, actingRoot = "acting_root", at, department, text, subject, approvedBy = "approved_by"
+            case told
+        }
+    }
+
+    /// A matter told to the caller: the code, the version told, and its title then.
+    public struct ToldMatter: Codable, Sendable, Equatable {
+        public var code: String
+        public var version: Int
+        public var title: String
+
+        public init(code: String, version: Int, title: String) {
+            self.code = code
+            self.version = version
+            self.title = title
         }
     }
 
