@@ -4,7 +4,7 @@
 -- Search grams of a text: every pair of adjacent characters of each run between spaces and punctuation (a run of
 -- one character is its own gram), lower-cased. Chinese has no spaces between words, and the database's locale may
 -- be C, under which pg_trgm sees no word characters in Chinese at all (show_trgm('热水器漏水') is empty); pairs
--- of characters need no word boundaries and no locale, and a GIN index over them answers `&&` at once.
+-- of characters need no word boundaries and no locale.
 CREATE FUNCTION hotline.matter_grams(t text) RETURNS text[]
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
     SELECT coalesce(array_agg(DISTINCT substr(w, i, 2)), '{}')
@@ -43,18 +43,25 @@ $$;
 CREATE TRIGGER matter_versions_append_only BEFORE UPDATE OR DELETE ON hotline.matter_versions
     FOR EACH ROW EXECUTE FUNCTION hotline.refuse_matter_version_change();
 
--- One row per matter: its current version and the grams search reads (title and keywords apart, to rank their
--- hits first).
+-- One row per matter: its current version.
 CREATE TABLE hotline.matters (
-    code          text PRIMARY KEY,
-    version       integer NOT NULL,
-    title_grams   text[] NOT NULL,
-    keyword_grams text[] NOT NULL,
-    grams         text[] NOT NULL,
+    code    text PRIMARY KEY,
+    version integer NOT NULL,
     FOREIGN KEY (code, version) REFERENCES hotline.matter_versions (code, version)
 );
-CREATE INDEX matters_grams ON hotline.matters USING gin (grams);
 CREATE INDEX matter_versions_department ON hotline.matter_versions (department, code);
+
+-- What search reads: one row per gram of a matter's current version, weight 4 when the gram is in the title or the
+-- keywords and 1 otherwise. A search adds up the weights of the query's grams per matter straight from the index
+-- (an index-only scan of the postings of those grams), so its cost follows how many matters share the query's
+-- grams, not the length of their texts.
+CREATE TABLE hotline.matter_postings (
+    gram   text NOT NULL,
+    code   text NOT NULL REFERENCES hotline.matters (code),
+    weight smallint NOT NULL CHECK (weight IN (1, 4)),
+    PRIMARY KEY (gram, code) INCLUDE (weight)
+);
+CREATE INDEX matter_postings_code ON hotline.matter_postings (code);
 
 -- The matters told in a hop (`complaint resolve --told`), as CODE@VERSION; covered by the hop's hash. Empty for
 -- every hop before, so their hashes are unchanged.

@@ -8,6 +8,11 @@ public enum MatterCSV {
     public struct Row: Sendable, Equatable {
         public var line: Int
         public var matter: Matter
+
+        public init(line: Int, matter: Matter) {
+            self.line = line
+            self.matter = matter
+        }
     }
 
     /// The matters of a file, each checked like `matter add`.

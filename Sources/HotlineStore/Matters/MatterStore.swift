@@ -12,20 +12,18 @@ public struct MatterRecord: Sendable, Equatable {
     public var editedAt: Date
 }
 
-/// A matter found by ``MatterStore/search(_:limit:on:)``, with its hits: grams of the query found in the title, in
-/// the keywords, and anywhere.
+/// A matter found by ``MatterStore/search(_:limit:on:)``: how many grams of the query (pairs of adjacent
+/// characters) it has in its title or keywords (`headHits`) and anywhere (`hits`), and its score, where a head hit
+/// weighs four and another hit one.
 public struct MatterHit: Sendable, Equatable {
     public var code: String
     public var version: Int
     public var title: String
     public var department: String
     public var keywords: [String]
-    public var titleHits: Int
-    public var keywordHits: Int
+    public var headHits: Int
     public var hits: Int
-
-    /// Title and keyword hits weigh three times a hit in the other fields.
-    public var score: Int { 3 * (titleHits + keywordHits) + hits }
+    public var score: Int
 }
 
 /// Why the knowledge base did not take a change.
@@ -210,22 +208,23 @@ public enum MatterStore {
     }
 
     /// Matters sharing grams (pairs of adjacent characters) with the text, ranked: matters with title or keyword
-    /// hits first, then by ``MatterHit/score``, then by code. The GIN index on the grams finds the candidates.
+    /// hits first, then by ``MatterHit/score``, then by code, added up from the postings of the query's grams.
     public static func search(_ text: String, limit: Int, on connection: PGConnection) throws -> [MatterHit] {
         try connection.query(
             """
-            SELECT code, version, title, department, keywords, title_hits, keyword_hits, hits
+            SELECT r.code, m.version, v.title, v.department, v.keywords, r.head_hits, r.hits, r.score
             FROM (
-                SELECT m.code, m.version, v.title, v.department, v.keywords,
-                    (SELECT count(*) FROM unnest(m.title_grams) g WHERE g = ANY(q.grams)) AS title_hits,
-                    (SELECT count(*) FROM unnest(m.keyword_grams) g WHERE g = ANY(q.grams)) AS keyword_hits,
-                    (SELECT count(*) FROM unnest(m.grams) g WHERE g = ANY(q.grams)) AS hits
-                FROM (SELECT hotline.matter_grams($1) AS grams) q
-                JOIN hotline.matters m ON m.grams && q.grams
-                JOIN hotline.matter_versions v USING (code, version)
-            ) ranked
-            ORDER BY (title_hits + keyword_hits > 0) DESC, 3 * (title_hits + keyword_hits) + hits DESC, code
-            LIMIT $2
+                SELECT p.code, count(*) FILTER (WHERE p.weight > 1) AS head_hits, count(*) AS hits,
+                    sum(p.weight) AS score
+                FROM hotline.matter_postings p
+                WHERE p.gram = ANY(hotline.matter_grams($1))
+                GROUP BY p.code
+                ORDER BY count(*) FILTER (WHERE p.weight > 1) > 0 DESC, sum(p.weight) DESC, p.code
+                LIMIT $2
+            ) r
+            JOIN hotline.matters m USING (code)
+            JOIN hotline.matter_versions v USING (code, version)
+            ORDER BY r.head_hits > 0 DESC, r.score DESC, r.code
             """,
             [text, limit]
         ).map { row in
@@ -235,9 +234,9 @@ public enum MatterStore {
                 title: try row.decode("title"),
                 department: try row.decode("department"),
                 keywords: try row.decode("keywords"),
-                titleHits: try row.decode("title_hits"),
-                keywordHits: try row.decode("keyword_hits"),
-                hits: try row.decode("hits")
+                headHits: try row.decode("head_hits"),
+                hits: try row.decode("hits"),
+                score: try row.decode("score")
             )
         }
     }
@@ -348,18 +347,29 @@ public enum MatterStore {
                 now,
             ]
         )
+        let head = ([matter.title] + matter.keywords).joined(separator: "\n")
         let everything = [
-            matter.title, matter.keywords.joined(separator: " "), matter.conditions, matter.materials, matter.fees,
-            matter.timeLimit, matter.procedure, matter.refusal ?? "",
+            head, matter.conditions, matter.materials, matter.fees, matter.timeLimit, matter.procedure,
+            matter.refusal ?? "",
         ].joined(separator: "\n")
         try connection.command(
             """
-            INSERT INTO hotline.matters (code, version, title_grams, keyword_grams, grams)
-            VALUES ($1, $2, hotline.matter_grams($3), hotline.matter_grams($4), hotline.matter_grams($5))
-            ON CONFLICT (code) DO UPDATE SET version = EXCLUDED.version, title_grams = EXCLUDED.title_grams,
-                keyword_grams = EXCLUDED.keyword_grams, grams = EXCLUDED.grams
+            INSERT INTO hotline.matters (code, version) VALUES ($1, $2)
+            ON CONFLICT (code) DO UPDATE SET version = EXCLUDED.version
             """,
-            [matter.code, version, matter.title, matter.keywords.joined(separator: " "), everything]
+            [matter.code, version]
+        )
+        try connection.command("DELETE FROM hotline.matter_postings WHERE code = $1", [matter.code])
+        try connection.command(
+            """
+            INSERT INTO hotline.matter_postings (gram, code, weight)
+            SELECT gram, $1, max(weight) FROM (
+                SELECT unnest(hotline.matter_grams($2)) AS gram, 4 AS weight
+                UNION ALL SELECT unnest(hotline.matter_grams($3)), 1
+            ) grams
+            GROUP BY gram
+            """,
+            [matter.code, head, everything]
         )
     }
 }
