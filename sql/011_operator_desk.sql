@@ -66,3 +66,11 @@ CREATE INDEX matter_postings_code ON hotline.matter_postings (code);
 -- The matters told in a hop (`complaint resolve --told`), as CODE@VERSION; covered by the hop's hash. Empty for
 -- every hop before, so their hashes are unchanged.
 ALTER TABLE hotline.hops ADD COLUMN told text[] NOT NULL DEFAULT '{}';
+
+-- Merging duplicates (并单): the case a closed duplicate was merged into.
+ALTER TABLE hotline.complaints ADD COLUMN merged_into bigint REFERENCES hotline.complaints (id)
+    CHECK (merged_into <> id);
+
+-- Caller history and repeat callers look complaints and calls up by number.
+CREATE INDEX complaints_caller_phone ON hotline.complaints (caller_phone) WHERE caller_phone IS NOT NULL;
+CREATE INDEX calls_caller_number ON hotline.calls (caller_number) WHERE caller_number IS NOT NULL;

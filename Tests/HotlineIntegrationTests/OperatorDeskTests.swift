@@ -18,6 +18,7 @@ struct OperatorDeskTests {
         }
         for (login, name, department, roles, phoneExtension) in [
             ("zhangsan", "张三", "SVC", ["operator"], "8001"), ("zhaoliu", "赵六", "QA", ["supervisor", "qa"], "8301"),
+            ("qianba", "钱八", "SVC", ["operator"], "8002"),
         ] {
             _ = try daemon.ctlJSON(
                 ["staff", "add", login, "--name", name, "--dept", department, "--extension", phoneExtension]
@@ -289,5 +290,80 @@ struct OperatorDeskTests {
         let nobody = try daemon.ctlJSON(["caller", "show", "010-8888-8888"])
         #expect(nobody["complaints"]?.arrayValue?.isEmpty == true)
         #expect(try daemon.ctl(["caller", "show", "12ab"]).status == 2)
+    }
+
+    @Test("repeat callers: related on a second filing; merge closes the duplicate, ends its deadlines; refusals")
+    func relatedAndMerge() throws {
+        let daemon = try makeCentre()
+        let first = try daemon.ctlJSON(
+            ["complaint", "file", "--phone", "13812345678", "--matter", "热水器漏水", "--as", "zhangsan"]
+        )
+        let a = try #require(first["id"]?.stringValue)
+        #expect(first["related"] == .array([]))
+        let second = try daemon.ctlJSON(
+            ["complaint", "file", "--phone", "138-1234-5678", "--matter", "热水器还在漏水", "--as", "zhangsan"]
+        )
+        let b = try #require(second["id"]?.stringValue)
+        #expect(second["related"] == .array([.string(a)]))
+        // The human form says so on stderr; stdout stays the complaint.
+        let third = try daemon.ctl(
+            ["complaint", "file", "--phone", "13812345678", "--matter", "第三次来电", "--as", "zhangsan"]
+        )
+        #expect(third.status == 0)
+        #expect(third.stderr.contains("note: 13812345678 has open complaint(s) \(a), \(b)"), "\(third.stderr)")
+        #expect(!third.stdout.contains("note:"))
+        let c = try #require(
+            try daemon.ctlJSON(["complaint", "list", "--limit", "1"]).arrayValue?.first?["id"]?.stringValue
+        )
+
+        // Refusals: into itself, by someone neither responsible nor a supervisor, without a reason, unknown case.
+        let itself = try daemon.ctl(["complaint", "merge", b, "--into", b, "--reason", "重复", "--as", "zhangsan"])
+        #expect(itself.status == 3)
+        #expect(itself.stderr.contains("itself"))
+        let stranger = try daemon.ctl(["complaint", "merge", b, "--into", a, "--reason", "重复", "--as", "qianba"])
+        #expect(stranger.status == 3, "\(stranger.output)")
+        #expect(
+            try daemon.ctl(["complaint", "merge", b, "--into", a, "--reason", " ", "--as", "zhangsan"]).status == 3
+        )
+        #expect(
+            try daemon.ctl(["complaint", "merge", b, "--into", "9999", "--reason", "重复", "--as", "zhangsan"]).status
+                == 4
+        )
+
+        // The responsible person merges B into A: B closed with a hop naming A, A gets a hop naming B.
+        let merged = try daemon.ctlJSON(
+            ["complaint", "merge", b, "--into", a, "--reason", "同一来电人重复反映", "--as", "zhangsan"]
+        )
+        #expect(merged["state"] == .string("closed"))
+        #expect(merged["merged_into"] == .string(a))
+        let mergeHop = merged["hops"]?.arrayValue?.last
+        #expect(mergeHop?["action"] == .string("merged"))
+        #expect(mergeHop?["subject"] == .string(a))
+        #expect(merged["deadlines"]?.arrayValue?.contains { $0["state"] == .string("pending") } == false)
+        let survivor = try daemon.ctlJSON(["complaint", "show", a])
+        #expect(survivor["state"] == .string("open"))
+        #expect(survivor["hops"]?.arrayValue?.last?["action"] == .string("merged_in"))
+        #expect(survivor["hops"]?.arrayValue?.last?["subject"] == .string(b))
+        #expect(survivor["related"]?.arrayValue?.contains(.string(b)) == false)
+
+        // Not back (a cycle; B is closed too); a supervisor may merge what is not theirs.
+        let back = try daemon.ctl(["complaint", "merge", a, "--into", b, "--reason", "反向", "--as", "zhaoliu"])
+        #expect(back.status == 3)
+        #expect(back.stderr.contains("cycle"))
+        let bySupervisor = try daemon.ctlJSON(
+            ["complaint", "merge", c, "--into", a, "--reason", "重复", "--as", "zhaoliu"]
+        )
+        #expect(bySupervisor["state"] == .string("closed"))
+
+        // Two hours on: A's transfer hour is breached; the merged cases' deadlines ended and breach nothing.
+        _ = try daemon.ctlJSON(["clock", "advance", "2h"])
+        _ = try daemon.complaintShown(a) { shown in
+            shown["deadlines"]?.arrayValue?.contains { $0["state"] == .string("breached") } == true
+        }
+        for id in [b, c] {
+            let shown = try daemon.ctlJSON(["complaint", "show", id])
+            #expect(shown["deadlines"]?.arrayValue?.contains { $0["state"] == .string("breached") } == false)
+        }
+        #expect(try daemon.ctlJSON(["audit", "verify"])["ok"] == .bool(true))
     }
 }

@@ -173,6 +173,8 @@ public final class ControlHandler: Sendable {
         case .matterImport(let file, let content):
             return try importMatters(file: file, content: content, caller: caller, language: language)
         case .callerShow(let phone): return try callerHistory(phone)
+        case .complaintMerge(let id, let into, let reason):
+            return try mergeComplaint(id, into: into, reason: reason, caller: caller, language: language)
         case .watch:
             // The server turns a `watch` connection into an event stream before it reaches here.
             throw ControlError(

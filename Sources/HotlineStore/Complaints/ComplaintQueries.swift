@@ -22,6 +22,10 @@ public struct ComplaintDetails: Sendable {
     public var satisfaction: Int?
     public var satisfactionComment: String?
     public var closedAt: Date?
+    /// The case this one was merged into as a duplicate (SPEC §12).
+    public var mergedInto: String?
+    /// Other complaints of the same number still being worked on (repeat callers, SPEC §12).
+    public var related: [String] = []
     public var deadlines: [DeadlineDetails] = []
     public var hops: [HopDetails] = []
 
@@ -100,10 +104,13 @@ public enum ComplaintQueries {
                 SELECT id, state, urgent, call_id, caller_name, caller_phone, caller_address, matter, category,
                     first_responder, first_responder_dept, responsible, receiving_dept, handler,
                     \(effectiveLevelSQL) AS escalation_level,
-                    received_at, satisfaction, satisfaction_comment, closed_at
+                    received_at, satisfaction, satisfaction_comment, closed_at, merged_into,
+                    ARRAY(SELECT o.id::text FROM hotline.complaints o
+                          WHERE o.caller_phone = c.caller_phone AND o.id <> c.id AND o.state = ANY($2::text[])
+                          ORDER BY o.id) AS related
                 FROM hotline.complaints c WHERE id = $1::bigint
                 """,
-                [id]
+                [id, CallerQueries.openStates]
             ).first
         else { return nil }
         var details = ComplaintDetails(
@@ -125,7 +132,9 @@ public enum ComplaintQueries {
             receivedAt: try row.decode("received_at"),
             satisfaction: try row.decodeIfPresent("satisfaction"),
             satisfactionComment: try row.decodeIfPresent("satisfaction_comment"),
-            closedAt: try row.decodeIfPresent("closed_at")
+            closedAt: try row.decodeIfPresent("closed_at"),
+            mergedInto: try row.decodeIfPresent("merged_into", as: Int64.self).map(String.init),
+            related: try row.decode("related")
         )
         var moves: [Int64: [DeadlineMoveDetails]] = [:]
         for row in try connection.query(

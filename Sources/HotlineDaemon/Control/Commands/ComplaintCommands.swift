@@ -50,6 +50,33 @@ extension ControlHandler {
         return try complaintJSON(id, language: language)
     }
 
+    /// `complaint merge`: closes a duplicate into the case that carries on (并单, SPEC §12); answers with the
+    /// duplicate as it is afterwards.
+    func mergeComplaint(_ id: String, into survivor: String, reason: String, caller: Caller, language: Language)
+        throws -> JSONValue
+    {
+        let actor = try acting(caller, for: "complaint merge", language: language)
+        let context = try complaintContext()
+        let now = clock.now()
+        try database.withConnectionBlocking { connection in
+            try ComplaintStore.merge(
+                id,
+                into: survivor,
+                reason: reason,
+                by: actor,
+                at: now,
+                context: context,
+                on: connection
+            )
+        }
+        logger.info(
+            "complaint merged",
+            metadata: ["complaint_id": "\(id)", "into": "\(survivor)", "by": "\(caller.name)"]
+        )
+        deadlinesChanged()
+        return try complaintJSON(id, language: language)
+    }
+
     /// Complaint actions are a staff member's: root names one with --as.
     func acting(_ caller: Caller, for command: String, language: Language) throws -> ActingStaff {
         switch caller {
@@ -158,6 +185,8 @@ extension ControlHandler {
             escalationLevel: details.escalationLevel,
             satisfaction: details.satisfaction,
             closedAt: details.closedAt.map(time),
+            mergedInto: details.mergedInto,
+            related: details.related,
             deadlines: details.deadlines.map { deadline in
                 ComplaintView.Deadline(
                     kind: deadline.kind,

@@ -40,6 +40,7 @@ extension ControlCommand {
         case .matterSearch: return "matter.search"
         case .matterImport: return "matter.import"
         case .callerShow: return "caller.show"
+        case .complaintMerge: return "complaint.merge"
         }
     }
 
@@ -129,6 +130,8 @@ extension ControlCommand {
             return [("file", .string(file)), ("content", .string(content))]
         case .callerShow(let phone):
             return [("phone", .string(phone.normalized))]
+        case .complaintMerge(let id, let into, let reason):
+            return [("id", .string(id)), ("into", .string(into)), ("reason", .string(reason))]
         }
     }
 
@@ -301,6 +304,12 @@ extension ControlCommand {
             )
         case "matter.import":
             self = .matterImport(file: try args.string("file"), content: try args.string("content"))
+        case "complaint.merge":
+            self = .complaintMerge(
+                id: try args.string("id"),
+                into: try args.string("into"),
+                reason: try args.optionalString("reason") ?? ""
+            )
         case "caller.show":
             self = .callerShow(phone: try ControlArgument.phone(try args.string("phone"), language: language))
         default:

@@ -53,6 +53,8 @@ public enum ControlCommand: Sendable, Equatable {
     case matterImport(file: String, content: String)
     /// `caller show`: a number's calls and complaints, open complaints first.
     case callerShow(phone: PhoneNumber)
+    /// `complaint merge`: close a duplicate into the case that carries on (并单).
+    case complaintMerge(id: String, into: String, reason: String)
 }
 
 /// `calls [--active|--missed] [--since T] [--limit N]`.

@@ -22,6 +22,11 @@ public struct ComplaintView: Codable, Sendable, Equatable {
     public var escalationLevel: String
     public var satisfaction: Int?
     public var closedAt: String?
+    /// The case this one was merged into as a duplicate (并单, SPEC §12).
+    public var mergedInto: String?
+    /// Other complaints of the same number still being worked on (open, transferred, accepted, returned): a
+    /// repeat caller, perhaps a duplicate to merge.
+    public var related: [String]
     public var deadlines: [Deadline]
     public var hops: [Hop]
 
@@ -189,6 +194,8 @@ public struct ComplaintView: Codable, Sendable, Equatable {
         escalationLevel: String,
         satisfaction: Int?,
         closedAt: String?,
+        mergedInto: String? = nil,
+        related: [String] = [],
         deadlines: [Deadline],
         hops: [Hop]
     ) {
@@ -211,6 +218,8 @@ public struct ComplaintView: Codable, Sendable, Equatable {
         self.escalationLevel = escalationLevel
         self.satisfaction = satisfaction
         self.closedAt = closedAt
+        self.mergedInto = mergedInto
+        self.related = related
         self.deadlines = deadlines
         self.hops = hops
     }
@@ -220,6 +229,7 @@ public struct ComplaintView: Codable, Sendable, Equatable {
         case callerAddress = "caller_address", matter, category, firstResponder = "first_responder"
         case firstResponderDepartment = "first_responder_department", responsible, department
         case receivingDepartment = "receiving_department", handler, receivedAt = "received_at"
-        case escalationLevel = "escalation_level", satisfaction, closedAt = "closed_at", deadlines, hops
+        case escalationLevel = "escalation_level", satisfaction, closedAt = "closed_at"
+        case mergedInto = "merged_into", related, deadlines, hops
     }
 }
