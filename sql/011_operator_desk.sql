@@ -74,3 +74,17 @@ ALTER TABLE hotline.complaints ADD COLUMN merged_into bigint REFERENCES hotline.
 -- Caller history and repeat callers look complaints and calls up by number.
 CREATE INDEX complaints_caller_phone ON hotline.complaints (caller_phone) WHERE caller_phone IS NOT NULL;
 CREATE INDEX calls_caller_number ON hotline.calls (caller_number) WHERE caller_number IS NOT NULL;
+
+-- Call-backs (漏接回拨): every missed or abandoned call is a task; each attempt is a row with who and when. The task
+-- is open until an attempt reached the caller or found the number wrong.
+CREATE TABLE hotline.callback_attempts (
+    id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    call_id     text NOT NULL REFERENCES hotline.calls (call_id),
+    outcome     text NOT NULL CHECK (outcome IN ('reached', 'no_answer', 'wrong_number')),
+    note        text CHECK (char_length(note) <= 500),
+    by_login    text NOT NULL REFERENCES hotline.staff (login),
+    acting_root boolean NOT NULL DEFAULT false,
+    at          timestamptz NOT NULL
+);
+CREATE INDEX callback_attempts_call ON hotline.callback_attempts (call_id, id);
+CREATE INDEX calls_unanswered ON hotline.calls (offered_at) WHERE outcome IN ('missed', 'abandoned');

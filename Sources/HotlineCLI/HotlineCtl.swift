@@ -22,7 +22,7 @@ public struct HotlineCtl: ParsableCommand {
         subcommands: [
             Status.self, Calls.self, Call.self, Complaint.self, Audit.self, Watch.self, QA.self, Dept.self, Staff.self,
             CalendarCommand.self, Clock.self, Inbox.self, Duty.self, Notices.self, MatterCommand.self,
-            CallerCommand.self,
+            CallerCommand.self, CallbackCommand.self,
         ]
     )
 

@@ -76,3 +76,27 @@ struct ComplaintMergeTests {
         #expect(refusal { () throws(Refusal) in try Self.merge(open2, into: open1, by: Centre.sam) } == nil)
     }
 }
+
+/// Call-back attempts (漏接回拨, SPEC §12).
+@Suite("Call-back rule")
+struct CallbackRuleTests {
+    func refusal(_ outcome: String, _ earlier: [CallbackOutcome]) -> Refusal? {
+        do {
+            try CallbackRule.check(call: "9101", callOutcome: outcome, earlier: earlier)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test("a missed or abandoned call takes attempts until one reached the caller or found the number wrong")
+    func attempts() {
+        #expect(refusal("missed", []) == nil)
+        #expect(refusal("abandoned", [.noAnswer]) == nil)
+        #expect(refusal("missed", [.noAnswer, .noAnswer]) == nil)
+        #expect(refusal("missed", [.noAnswer, .reached])?.code == .alreadyDone)
+        #expect(refusal("missed", [.wrongNumber])?.code == .alreadyDone)
+        #expect(refusal("answered", [])?.code == .invalidTransition)
+        #expect(refusal("in_progress", [])?.code == .invalidTransition)
+    }
+}

@@ -366,4 +366,58 @@ struct OperatorDeskTests {
         }
         #expect(try daemon.ctlJSON(["audit", "verify"])["ok"] == .bool(true))
     }
+
+    @Test("call-backs: missed and abandoned calls are tasks; no_answer leaves one open; attempts record who and when")
+    func callbackLifeCycle() throws {
+        let daemon = try makeCentre()
+        let pbx = try PBXTestClient(path: daemon.directory + "/pbx.sock")
+        let acks = try pbx.exchange([
+            Events.offered("c-1", call: "9101", at: "2026-11-30T08:40:00+08:00", from: "13811110000"),
+            Events.ended("c-2", call: "9101", at: "2026-11-30T08:40:30+08:00", cause: "no_answer"),
+            Events.offered("c-3", call: "9102", at: "2026-11-30T08:45:00+08:00", from: "13822220000"),
+            Events.ended("c-4", call: "9102", at: "2026-11-30T08:45:20+08:00", cause: "abandoned"),
+            Events.offered("c-5", call: "9103", at: "2026-11-30T08:50:00+08:00", from: "13833330000"),
+            Events.answered("c-6", call: "9103", at: "2026-11-30T08:50:05+08:00", agents: ["8001"]),
+            Events.ended("c-7", call: "9103", at: "2026-11-30T08:52:00+08:00"),
+        ])
+        #expect(acks.allSatisfy { $0.isStored })
+        func calls(_ list: JSONValue) -> [String] {
+            list.arrayValue?.compactMap { $0["call"]?["call"]?.stringValue } ?? []
+        }
+        #expect(calls(try daemon.ctlJSON(["callback", "list", "--open", "--as", "zhangsan"])) == ["9102", "9101"])
+
+        let first = try daemon.ctlJSON(
+            ["callback", "done", "9101", "--outcome", "no_answer", "--note", "关机", "--as", "zhangsan"]
+        )
+        #expect(first["state"] == .string("open"))
+        #expect(first["attempts"]?.arrayValue?.count == 1)
+        #expect(first["attempts"]?.arrayValue?.first?["by"] == .string("zhangsan"))
+        #expect(first["attempts"]?.arrayValue?.first?["note"] == .string("关机"))
+        #expect(first["attempts"]?.arrayValue?.first?["at"] == .string("2026-11-30T09:00:00+08:00"))
+        // A second attempt after no_answer, by someone else, an hour later.
+        _ = try daemon.ctlJSON(["clock", "advance", "1h"])
+        let second = try daemon.ctlJSON(["callback", "done", "9101", "--outcome", "reached", "--as", "qianba"])
+        #expect(second["state"] == .string("done"))
+        let attempts = second["attempts"]?.arrayValue ?? []
+        #expect(attempts.compactMap { $0["outcome"]?.stringValue } == ["no_answer", "reached"])
+        #expect(attempts.compactMap { $0["by"]?.stringValue } == ["zhangsan", "qianba"])
+        #expect(attempts.last?["at"] == .string("2026-11-30T10:00:00+08:00"))
+
+        // Done is done; an answered call is no task; an unknown call is not found; a bad outcome is a usage error.
+        #expect(try daemon.ctl(["callback", "done", "9101", "--outcome", "reached", "--as", "zhangsan"]).status == 3)
+        #expect(try daemon.ctl(["callback", "done", "9103", "--outcome", "reached", "--as", "zhangsan"]).status == 3)
+        #expect(try daemon.ctl(["callback", "done", "9999", "--outcome", "reached", "--as", "zhangsan"]).status == 4)
+        #expect(try daemon.ctl(["callback", "done", "9102", "--outcome", "maybe", "--as", "zhangsan"]).status == 2)
+        // Root must name who rang back.
+        #expect(try daemon.ctl(["callback", "done", "9102", "--outcome", "reached"]).status == 3)
+
+        #expect(calls(try daemon.ctlJSON(["callback", "list", "--open"])) == ["9102"])
+        let all = try daemon.ctlJSON(["callback", "list"])
+        #expect(calls(all) == ["9102", "9101"])
+        let wrong = try daemon.ctlJSON(["callback", "done", "9102", "--outcome", "wrong_number", "--as", "zhangsan"])
+        #expect(wrong["state"] == .string("done"))
+        #expect(try daemon.ctlJSON(["callback", "list", "--open"]).arrayValue?.isEmpty == true)
+        let human = try daemon.ctl(["callback", "list", "--lang", "zh"])
+        #expect(human.stdout.contains("已完成"))
+    }
 }

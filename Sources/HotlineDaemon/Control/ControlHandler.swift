@@ -173,6 +173,9 @@ public final class ControlHandler: Sendable {
         case .matterImport(let file, let content):
             return try importMatters(file: file, content: content, caller: caller, language: language)
         case .callerShow(let phone): return try callerHistory(phone)
+        case .callbackList(let openOnly, let limit): return try callbacks(openOnly: openOnly, limit: limit)
+        case .callbackDone(let call, let outcome, let note):
+            return try recordCallback(call: call, outcome: outcome, note: note, caller: caller, language: language)
         case .complaintMerge(let id, let into, let reason):
             return try mergeComplaint(id, into: into, reason: reason, caller: caller, language: language)
         case .watch:

@@ -162,4 +162,25 @@ public enum ControlArgument {
         }
         return result
     }
+
+    /// `callback done --outcome`: reached, no_answer or wrong_number.
+    public static func callbackOutcome(_ text: String, language: Language) throws(ControlError) -> CallbackOutcome {
+        guard let outcome = CallbackOutcome(rawValue: text) else {
+            throw invalid(
+                "--outcome 须为 reached、no_answer 或 wrong_number",
+                "--outcome must be reached, no_answer or wrong_number",
+                language
+            )
+        }
+        return outcome
+    }
+
+    /// `callback done --note`: at most 500 characters; blank is none.
+    public static func callbackNote(_ text: String?, language: Language) throws(ControlError) -> String? {
+        guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        guard text.unicodeScalars.count <= 500 else {
+            throw invalid("--note 最多 500 个字", "--note is longer than 500 characters", language)
+        }
+        return text
+    }
 }

@@ -41,6 +41,8 @@ extension ControlCommand {
         case .matterImport: return "matter.import"
         case .callerShow: return "caller.show"
         case .complaintMerge: return "complaint.merge"
+        case .callbackList: return "callback.list"
+        case .callbackDone: return "callback.done"
         }
     }
 
@@ -130,6 +132,10 @@ extension ControlCommand {
             return [("file", .string(file)), ("content", .string(content))]
         case .callerShow(let phone):
             return [("phone", .string(phone.normalized))]
+        case .callbackList(let openOnly, let limit):
+            return [("open", .bool(openOnly)), ("limit", .int(Int64(limit)))]
+        case .callbackDone(let call, let outcome, let note):
+            return [("call", .string(call)), ("outcome", .string(outcome.rawValue)), ("note", text(note))]
         case .complaintMerge(let id, let into, let reason):
             return [("id", .string(id)), ("into", .string(into)), ("reason", .string(reason))]
         }
@@ -304,6 +310,17 @@ extension ControlCommand {
             )
         case "matter.import":
             self = .matterImport(file: try args.string("file"), content: try args.string("content"))
+        case "callback.list":
+            self = .callbackList(
+                openOnly: try args.bool("open"),
+                limit: try ControlArgument.limit(try args.optionalInt("limit") ?? 100, language: language)
+            )
+        case "callback.done":
+            self = .callbackDone(
+                call: try args.string("call"),
+                outcome: try ControlArgument.callbackOutcome(try args.string("outcome"), language: language),
+                note: try ControlArgument.callbackNote(try args.optionalString("note"), language: language)
+            )
         case "complaint.merge":
             self = .complaintMerge(
                 id: try args.string("id"),

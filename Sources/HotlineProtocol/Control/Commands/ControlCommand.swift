@@ -53,6 +53,10 @@ public enum ControlCommand: Sendable, Equatable {
     case matterImport(file: String, content: String)
     /// `caller show`: a number's calls and complaints, open complaints first.
     case callerShow(phone: PhoneNumber)
+    /// `callback list`: missed and abandoned calls to ring back (漏接回拨), open ones first.
+    case callbackList(openOnly: Bool, limit: Int)
+    /// `callback done`: one attempt to ring a caller back.
+    case callbackDone(call: String, outcome: CallbackOutcome, note: String?)
     /// `complaint merge`: close a duplicate into the case that carries on (并单).
     case complaintMerge(id: String, into: String, reason: String)
 }
