@@ -24,7 +24,7 @@ struct HotlineBench {
             exit(2)
         }
         let logger = Logger(label: "bench")
-        // HOTLINE_BENCH_ONLY=qa (or deadlines) runs one part alone.
+        // HOTLINE_BENCH_ONLY=qa (or deadlines, or matters) runs one part alone.
         switch ProcessInfo.processInfo.environment["HOTLINE_BENCH_ONLY"] {
         case "qa"?:
             try? FileManager.default.createDirectory(atPath: "bench-results", withIntermediateDirectories: true)
@@ -32,6 +32,8 @@ struct HotlineBench {
         case "deadlines"?:
             try? FileManager.default.createDirectory(atPath: "bench-results", withIntermediateDirectories: true)
             return try deadlines(admin: admin, logger: logger)
+        case "matters"?:
+            return try matterSearch(admin: admin, logger: logger)
         default:
             break
         }

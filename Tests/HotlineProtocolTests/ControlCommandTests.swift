@@ -10,6 +10,29 @@ struct ControlCommandTests {
         let phone = try? PhoneNumber(validating: "138 0013 8000")
         return [
             .status, .departmentList, .watch(mine: false), .watch(mine: true), .noticesFailed, .noticesRetry(id: 17),
+            .matterAdd(
+                Matter(
+                    code: "HUKOU-01",
+                    title: "新生儿落户",
+                    department: "POLICE",
+                    conditions: "本市户籍",
+                    materials: "出生医学证明",
+                    fees: "免费",
+                    timeLimit: "当场办结",
+                    procedure: "窗口办理",
+                    refusal: "材料不全",
+                    keywords: ["上户口", "出生"]
+                )
+            ),
+            .matterEdit(code: "HUKOU-01", MatterChanges(fees: "20 元", keywords: [])),
+            .matterShow(code: "HUKOU-01", version: 2), .matterShow(code: "HUKOU-01", version: nil),
+            .matterList(department: "POLICE"), .matterSearch(text: "孩子怎么上户口", limit: 20),
+            .matterImport(file: "m.csv", content: "code,title\n"),
+            .complaint(id: "42", .resolve(answer: "已告知", told: ["HUKOU-01", "PASS-01"])),
+            .complaintMerge(id: "43", into: "42", reason: "重复"),
+            .callbackList(openOnly: true, limit: 50),
+            .callbackDone(call: "9002", outcome: .noAnswer, note: "关机"),
+            .callbackDone(call: "9002", outcome: .reached, note: nil),
             .inbox(all: false), .inbox(all: true), .inboxRead(ids: [3, 4], all: false), .inboxRead(ids: [], all: true),
             .dutySet(
                 login: "zhaoliu",

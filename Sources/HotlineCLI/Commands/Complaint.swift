@@ -17,6 +17,7 @@ extension HotlineCtl {
             subcommands: [
                 File.self, Show.self, List.self, Resolve.self, Transfer.self, Accept.self, Return.self,
                 Reroute.self, Reply.self, Urge.self, Escalate.self, Handover.self, Extend.self, Feedback.self,
+                Merge.self,
             ]
         )
 
@@ -45,7 +46,7 @@ extension HotlineCtl {
                 let number = try phone.map { text in
                     try global.checked { try ControlArgument.phone(text, language: $0) }
                 }
-                try global.complaint(
+                let result = try global.send(
                     .complaintFile(
                         ComplaintFiling(
                             callID: call,
@@ -58,6 +59,20 @@ extension HotlineCtl {
                         )
                     )
                 )
+                try global.emit(result, as: ComplaintView.self) { complaint in
+                    // A repeat caller (重复来电): said on stderr, so that stdout stays the complaint.
+                    if !complaint.related.isEmpty {
+                        let ids = complaint.related.joined(separator: ", ")
+                        let phone = complaint.callerPhone ?? ""
+                        let line =
+                            global.language == .zh
+                            ? "注意：号码 \(phone) 还有未办结的投诉 \(ids)；可用 complaint merge 并单（caller show \(phone) 查看）\n"
+                            : "note: \(phone) has open complaint(s) \(ids); merge a duplicate with complaint merge "
+                                + "(caller show \(phone))\n"
+                        FileHandle.standardError.write(Data(line.utf8))
+                    }
+                    return ComplaintText.render(complaint, global.language)
+                }
             }
         }
 
@@ -124,13 +139,24 @@ extension HotlineCtl {
         struct Resolve: ParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Answer and close on the spot, within your own department (R3).",
-                discussion: "Example: hotlinectl complaint resolve 42 --answer \"已为您预约明天上门维修\""
+                discussion: """
+                    --told records the knowledge-base matters told to the caller in one go (一次性告知, SPEC §12): \
+                    their codes and current versions go into the signed hop, so `audit verify` covers them. An \
+                    unknown code is refused (exit 4) and nothing is recorded.
+
+                    Example: hotlinectl complaint resolve 42 --answer "已告知落户所需材料" --told HUKOU-01 HUKOU-02
+                    """
             )
             @Argument(help: "Complaint id.") var id: String
             @Option(help: "The answer given to the caller (required, R3).") var answer: String
+            @Option(parsing: .upToNextOption, help: "Codes of the matters told to the caller.") var told: [String] = []
             @OptionGroup var global: GlobalOptions
+            func validate() throws { _ = try codes() }
+            private func codes() throws -> [String] {
+                try global.checked { try ControlArgument.matterCodes(told, language: $0) }
+            }
             func run() throws {
-                try global.complaint(.complaint(id: id, .resolve(answer: answer)))
+                try global.complaint(.complaint(id: id, .resolve(answer: answer, told: try codes())))
             }
         }
 
@@ -293,6 +319,26 @@ extension HotlineCtl {
         }
     }
 
+    struct Merge: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Close a duplicate complaint into the case that carries on (并单).",
+            discussion: """
+                By the duplicate's responsible person or a supervisor. Both cases get a signed hop; the duplicate is \
+                closed and its pending deadlines end (QA does not count them as breaches). Not into itself, not \
+                from or into a closed case, not in a cycle.
+
+                Example: hotlinectl complaint merge 43 --into 42 --reason "同一来电人重复反映热水器漏水"
+                """
+        )
+        @Argument(help: "The duplicate's complaint id.") var id: String
+        @Option(help: "The complaint that carries on.") var into: String
+        @Option(help: "Why they are the same matter (required).") var reason: String
+        @OptionGroup var global: GlobalOptions
+        func run() throws {
+            try global.complaint(.complaintMerge(id: id, into: into, reason: reason))
+        }
+    }
+
     struct Audit: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "audit",
@@ -349,6 +395,7 @@ enum ComplaintText {
             "transfer": "转交时限", "accept": "受理时限", "reply": "答复时限", "pending": "未到期", "met": "按时完成",
             "breached": "已超时", "none": "无", "qa": "质检部", "vp": "副总经理", "gm": "总经理",
             "quiet_period": "静默期满未回访，自动办结",
+            "merged": "并单（并入）", "merged_in": "并入重复投诉",
         ][code] ?? code
     }
 
@@ -404,6 +451,18 @@ enum ComplaintText {
                 hop.department ?? "", text,
             ])
         }
-        return output + "\n\n" + hops.render()
+        output += "\n\n" + hops.render()
+        // What was told in one go (一次性告知, SPEC §12), with the version told.
+        let told = complaint.hops.flatMap(\.told)
+        if !told.isEmpty {
+            output += zh ? "\n\n已一次性告知事项：" : "\n\nMatters told (one-time notification):"
+            for matter in told {
+                output +=
+                    zh
+                    ? "\n  \(matter.code) 第 \(matter.version) 版 \(matter.title)"
+                    : "\n  \(matter.code) version \(matter.version) \(matter.title)"
+            }
+        }
+        return output
     }
 }

@@ -21,6 +21,8 @@ public struct HopContent: Sendable, Equatable, Codable {
     public var subject: String?
     /// Login of the leader who approved it (handover R11, extension R15).
     public var approvedBy: String?
+    /// The matters told to the caller (`CODE@VERSION`, SPEC §12); empty for every other hop.
+    public var told: [String]
 
     public init(
         complaintID: String,
@@ -32,7 +34,8 @@ public struct HopContent: Sendable, Equatable, Codable {
         department: String,
         text: String,
         subject: String? = nil,
-        approvedBy: String? = nil
+        approvedBy: String? = nil,
+        told: [String] = []
     ) {
         self.complaintID = complaintID
         self.sequence = sequence
@@ -44,6 +47,7 @@ public struct HopContent: Sendable, Equatable, Codable {
         self.text = text
         self.subject = subject
         self.approvedBy = approvedBy
+        self.told = told
     }
 
     /// A record built from a workflow ``HopDraft`` once the store has given it its place and time.
@@ -58,7 +62,8 @@ public struct HopContent: Sendable, Equatable, Codable {
             department: draft.department,
             text: draft.text,
             subject: draft.subject,
-            approvedBy: draft.approvedBy
+            approvedBy: draft.approvedBy,
+            told: draft.told.map(\.description)
         )
     }
 
@@ -82,6 +87,13 @@ public struct HopContent: Sendable, Equatable, Codable {
         Self.append(text, to: &bytes)
         Self.append(optional: subject, to: &bytes)
         Self.append(optional: approvedBy, to: &bytes)
+        // Added with the operator's desk: appended only when present, so every hop written before (and every hop
+        // that tells nothing) keeps its bytes and its hash. The optional above ends the earlier layout
+        // unambiguously, so bytes after it can only be this list: a count, then each entry.
+        if !told.isEmpty {
+            Self.append(UInt64(told.count), to: &bytes)
+            for entry in told { Self.append(entry, to: &bytes) }
+        }
         return bytes
     }
 

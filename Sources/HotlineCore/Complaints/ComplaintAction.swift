@@ -3,8 +3,8 @@
 /// People named by an action (a handler, a handover recipient, an approver) come as resolved ``StaffMember``
 /// values: looking a login up is the store's job, and an unknown login is "not found", not a rule refusal.
 public enum ComplaintAction: Sendable, Equatable {
-    /// Answer on the spot (R3).
-    case resolve(answer: String)
+    /// Answer on the spot (R3); `told`: the knowledge-base matters told to the caller (SPEC §12), in the hop.
+    case resolve(answer: String, told: [MatterReference] = [])
     /// Send to the responsible department with a reason (R4).
     case transfer(to: String, reason: String)
     /// The receiving department takes the case and names its handler; nil names the acting person (R5).

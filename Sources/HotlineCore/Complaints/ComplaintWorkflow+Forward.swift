@@ -1,7 +1,7 @@
 /// The main line of a complaint: resolve on the spot (R3), or transfer (R4), accept (R5) and reply (R6).
 extension ComplaintWorkflow.Context {
-    func resolve(answer: String) throws(Refusal) -> ComplaintTransition {
-        let action = ComplaintAction.resolve(answer: answer)
+    func resolve(answer: String, told: [MatterReference] = []) throws(Refusal) -> ComplaintTransition {
+        let action = ComplaintAction.resolve(answer: answer, told: told)
         switch complaint.state {
         case .open:
             break
@@ -43,7 +43,7 @@ extension ComplaintWorkflow.Context {
         after.state = .resolved
         return transition(
             to: after,
-            hops: [HopDraft(.resolved, by: actor, text: answer)],
+            hops: [resolvedHop(answer: answer, told: told)],
             deadlineChanges: [.meet(.transfer)]
         )
     }
@@ -294,5 +294,12 @@ extension ComplaintWorkflow.Context {
                 en: "there is no department \"\(department)\"; `hotlinectl dept list` shows the departments"
             )
         }
+    }
+
+    /// The signed answer, with the matters told (SPEC §12) in its hashed content.
+    private func resolvedHop(answer: String, told: [MatterReference]) -> HopDraft {
+        var hop = HopDraft(.resolved, by: actor, text: answer)
+        hop.told = told
+        return hop
     }
 }

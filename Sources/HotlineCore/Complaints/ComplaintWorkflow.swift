@@ -88,8 +88,8 @@ public enum ComplaintWorkflow {
     ) throws(Refusal) -> ComplaintTransition {
         let context = Context(complaint: complaint, actor: actor, policy: policy)
         switch action {
-        case .resolve(let answer):
-            return try context.resolve(answer: answer)
+        case .resolve(let answer, let told):
+            return try context.resolve(answer: answer, told: told)
         case .transfer(let department, let reason):
             return try context.transfer(to: department, reason: reason, departmentExists: departmentExists)
         case .accept(let handler):

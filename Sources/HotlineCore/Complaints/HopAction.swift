@@ -17,4 +17,8 @@ public enum HopAction: String, Sendable, Equatable, Hashable, CaseIterable, Coda
     /// A low satisfaction sent the case back to the department that replied (R16).
     case redo
     case closed
+    /// The complaint was a duplicate, closed into the case that carries on (并单, SPEC §12); subject: that case.
+    case merged
+    /// A duplicate was merged into this case; subject: the duplicate.
+    case mergedIn = "merged_in"
 }

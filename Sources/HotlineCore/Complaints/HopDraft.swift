@@ -13,6 +13,8 @@ public struct HopDraft: Sendable, Equatable, Hashable {
     public var subject: String?
     /// Login of the approving leader (R11, R15).
     public var approvedBy: String?
+    /// The knowledge-base matters told to the caller in this step (SPEC §12), each with its version.
+    public var told: [MatterReference] = []
 
     public init(
         action: HopAction,

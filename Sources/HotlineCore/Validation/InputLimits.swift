@@ -26,7 +26,7 @@ public struct TextLimit: Sendable, Hashable {
         if length > maximum {
             throw InputError(option: option, maximum: maximum, length: length)
         }
-        if minimum > 0, value.trimmingWhitespace.unicodeScalars.count < minimum {
+        if minimum > 0, value.trimmingWhitespace().unicodeScalars.count < minimum {
             throw InputError(option: option, maximum: maximum, length: 0)
         }
     }
@@ -90,14 +90,4 @@ public enum InputLimits {
     public static let all: [TextLimit] = [
         callerName, callerAddress, matter, category, satisfactionComment, hopText("--reason"), calendarName,
     ]
-}
-
-extension String {
-    fileprivate var trimmingWhitespace: Substring {
-        let isSpace: (Character) -> Bool = { $0.isWhitespace }
-        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
-            return ""
-        }
-        return self[first...last]
-    }
 }

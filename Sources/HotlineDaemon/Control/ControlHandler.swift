@@ -193,6 +193,20 @@ public final class ControlHandler: Sendable {
         case .inboxRead(let ids, let all): return try readInbox(ids: ids, all: all, caller: caller, language: language)
         case .noticesFailed: return try failedDeliveries(caller: caller, language: language)
         case .noticesRetry(let id): return try retryDeliveries(of: id, caller: caller, language: language)
+        case .matterAdd(let matter): return try addMatter(matter, caller: caller, language: language)
+        case .matterEdit(let code, let changes):
+            return try editMatter(code, changes, caller: caller, language: language)
+        case .matterShow(let code, let version): return try showMatter(code, version: version, language: language)
+        case .matterList(let department): return try listMatters(department: department, language: language)
+        case .matterSearch(let text, let limit): return try searchMatters(text, limit: limit, language: language)
+        case .matterImport(let file, let content):
+            return try importMatters(file: file, content: content, caller: caller, language: language)
+        case .callerShow(let phone): return try callerHistory(phone)
+        case .callbackList(let openOnly, let limit): return try callbacks(openOnly: openOnly, limit: limit)
+        case .callbackDone(let call, let outcome, let note):
+            return try recordCallback(call: call, outcome: outcome, note: note, caller: caller, language: language)
+        case .complaintMerge(let id, let into, let reason):
+            return try mergeComplaint(id, into: into, reason: reason, caller: caller, language: language)
         case .watch:
             // The server turns a `watch` connection into an event stream before it reaches here.
             throw ControlError(

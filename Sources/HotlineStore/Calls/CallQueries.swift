@@ -47,12 +47,12 @@ public enum CallQueries {
         return (try decode(row), events)
     }
 
-    private static let columns = """
+    static let columns = """
         call_id, caller_number, caller_name, dialled, queue, offered_at, answered_at, ended_at, outcome,
         first_responder, answered_by
         """
 
-    private static func decode(_ row: PostgresRow) throws -> CallSummary {
+    static func decode(_ row: PostgresRow) throws -> CallSummary {
         CallSummary(
             call: try row.decode("call_id"),
             from: try row.decodeIfPresent("caller_number"),

@@ -22,6 +22,10 @@ public struct ComplaintDetails: Sendable {
     public var satisfaction: Int?
     public var satisfactionComment: String?
     public var closedAt: Date?
+    /// The case this one was merged into as a duplicate (SPEC §12).
+    public var mergedInto: String?
+    /// Other complaints of the same number still being worked on (repeat callers, SPEC §12).
+    public var related: [String] = []
     public var deadlines: [DeadlineDetails] = []
     public var hops: [HopDetails] = []
 
@@ -76,6 +80,8 @@ public struct HopDetails: Sendable {
     public var text: String
     public var subject: String?
     public var approvedBy: String?
+    /// The matters told (`CODE@VERSION`, SPEC §12), part of the signed content.
+    public var told: [String]
     public var hash: [UInt8]
 }
 
@@ -98,10 +104,13 @@ public enum ComplaintQueries {
                 SELECT id, state, urgent, call_id, caller_name, caller_phone, caller_address, matter, category,
                     first_responder, first_responder_dept, responsible, receiving_dept, handler,
                     \(effectiveLevelSQL) AS escalation_level,
-                    received_at, satisfaction, satisfaction_comment, closed_at
+                    received_at, satisfaction, satisfaction_comment, closed_at, merged_into,
+                    ARRAY(SELECT o.id::text FROM hotline.complaints o
+                          WHERE o.caller_phone = c.caller_phone AND o.id <> c.id AND o.state = ANY($2::text[])
+                          ORDER BY o.id) AS related
                 FROM hotline.complaints c WHERE id = $1::bigint
                 """,
-                [id]
+                [id, CallerQueries.openStates]
             ).first
         else { return nil }
         var details = ComplaintDetails(
@@ -123,7 +132,9 @@ public enum ComplaintQueries {
             receivedAt: try row.decode("received_at"),
             satisfaction: try row.decodeIfPresent("satisfaction"),
             satisfactionComment: try row.decodeIfPresent("satisfaction_comment"),
-            closedAt: try row.decodeIfPresent("closed_at")
+            closedAt: try row.decodeIfPresent("closed_at"),
+            mergedInto: try row.decodeIfPresent("merged_into", as: Int64.self).map(String.init),
+            related: try row.decode("related")
         )
         var moves: [Int64: [DeadlineMoveDetails]] = [:]
         for row in try connection.query(
@@ -173,7 +184,7 @@ public enum ComplaintQueries {
     static func hops(of id: String, on connection: PGConnection) throws -> [HopDetails] {
         try connection.query(
             """
-            SELECT seq, action, by_login, acting_root, at, department, text, subject, approved_by,
+            SELECT seq, action, by_login, acting_root, at, department, text, subject, approved_by, told,
                 encode(hash, 'hex') AS hash
             FROM hotline.hops WHERE complaint_id = $1::bigint ORDER BY seq
             """,
@@ -189,6 +200,7 @@ public enum ComplaintQueries {
                 text: try row.decode("text"),
                 subject: try row.decodeIfPresent("subject"),
                 approvedBy: try row.decodeIfPresent("approved_by"),
+                told: try row.decode("told"),
                 hash: Hex.decode(try row.decode("hash")) ?? []
             )
         }
@@ -246,7 +258,8 @@ public enum ComplaintQueries {
                         department: hop.department ?? "",
                         text: hop.text,
                         subject: hop.subject,
-                        approvedBy: hop.approvedBy
+                        approvedBy: hop.approvedBy,
+                        told: hop.told
                     ),
                     storedHash: hop.hash
                 )

@@ -266,14 +266,15 @@ public enum ComplaintStore {
             try connection.command(
                 """
                 INSERT INTO hotline.hops (complaint_id, seq, action, by_login, acting_root, department, text, at,
-                    prev_hash, hash, subject, approved_by)
-                VALUES ($1::bigint, $2, $3, $4, $5, $6, $7, $8, decode($9, 'hex'), decode($10, 'hex'), $11, $12)
+                    prev_hash, hash, subject, approved_by, told)
+                VALUES ($1::bigint, $2, $3, $4, $5, $6, $7, $8, decode($9, 'hex'), decode($10, 'hex'), $11, $12,
+                    $13::text[])
                 """,
                 [
                     // The daemon's own hops carry no department stamp: NULL, as `department` references one.
                     id, sequence, draft.action.rawValue, draft.by, draft.actingRoot,
                     draft.department.isEmpty ? nil : draft.department, draft.text, at,
-                    previous.map(Hex.encode), Hex.encode(hash), draft.subject, draft.approvedBy,
+                    previous.map(Hex.encode), Hex.encode(hash), draft.subject, draft.approvedBy, content.told,
                 ]
             )
             previous = hash

@@ -50,6 +50,33 @@ extension ControlHandler {
         return try complaintJSON(id, language: language)
     }
 
+    /// `complaint merge`: closes a duplicate into the case that carries on (并单, SPEC §12); answers with the
+    /// duplicate as it is afterwards.
+    func mergeComplaint(_ id: String, into survivor: String, reason: String, caller: Caller, language: Language)
+        throws -> JSONValue
+    {
+        let actor = try acting(caller, for: "complaint merge", language: language)
+        let context = try complaintContext()
+        let now = clock.now()
+        try database.withConnectionBlocking { connection in
+            try ComplaintStore.merge(
+                id,
+                into: survivor,
+                reason: reason,
+                by: actor,
+                at: now,
+                context: context,
+                on: connection
+            )
+        }
+        logger.info(
+            "complaint merged",
+            metadata: ["complaint_id": "\(id)", "into": "\(survivor)", "by": "\(caller.name)"]
+        )
+        deadlinesChanged()
+        return try complaintJSON(id, language: language)
+    }
+
     /// Complaint actions are a staff member's: an administrator (root, the daemon's user) names one with --as.
     func acting(_ caller: Caller, for command: String, language: Language) throws -> ActingStaff {
         switch caller {
@@ -83,7 +110,8 @@ extension ControlHandler {
     /// The workflow's action for a verb, with the staff it names looked up.
     private func complaintAction(_ verb: ComplaintVerb, language: Language) throws -> ComplaintAction {
         switch verb {
-        case .resolve(let answer): return .resolve(answer: answer)
+        case .resolve(let answer, let told):
+            return .resolve(answer: answer, told: try toldMatters(told, language: language))
         case .transfer(let to, let reason): return .transfer(to: to, reason: reason)
         case .accept(let handler):
             return .accept(handler: try handler.map { try staffMember($0, argument: "--handler", language: language) })
@@ -118,14 +146,24 @@ extension ControlHandler {
     }
 
     func complaintJSON(_ id: String, language: Language) throws -> JSONValue {
-        guard let details = try database.withConnectionBlocking({ try ComplaintQueries.show(id, on: $0) }) else {
+        let found = try database.withConnectionBlocking {
+            connection -> (ComplaintDetails, [MatterReference: String])? in
+            guard let details = try ComplaintQueries.show(id, on: connection) else { return nil }
+            let told = details.hops.flatMap { $0.told.compactMap(MatterReference.init) }
+            return (details, try MatterStore.titles(of: told, on: connection))
+        }
+        guard let (details, titles) = found else {
             throw ControlError(code: .notFound, zh: "没有投诉 \(id)", en: "no complaint \(id)", language: language)
         }
-        return complaintJSON(details, language: language)
+        return complaintJSON(details, toldTitles: titles, language: language)
     }
 
     /// The `complaint show --json` document of SPEC §6, with what a person needs to act on the case.
-    func complaintJSON(_ details: ComplaintDetails, language: Language) -> JSONValue {
+    func complaintJSON(
+        _ details: ComplaintDetails,
+        toldTitles: [MatterReference: String] = [:],
+        language: Language
+    ) -> JSONValue {
         func time(_ date: Date) -> String { TimeFormatting.rfc3339(date, timeZone: timeZone) }
         let now = clock.now()
         let view = ComplaintView(
@@ -148,6 +186,8 @@ extension ControlHandler {
             escalationLevel: details.escalationLevel,
             satisfaction: details.satisfaction,
             closedAt: details.closedAt.map(time),
+            mergedInto: details.mergedInto,
+            related: details.related,
             deadlines: details.deadlines.map { deadline in
                 ComplaintView.Deadline(
                     kind: deadline.kind,
@@ -183,7 +223,14 @@ extension ControlHandler {
                     department: hop.department,
                     text: hop.text,
                     subject: hop.subject,
-                    approvedBy: hop.approvedBy
+                    approvedBy: hop.approvedBy,
+                    told: hop.told.compactMap(MatterReference.init).map { reference in
+                        ComplaintView.ToldMatter(
+                            code: reference.code,
+                            version: reference.version,
+                            title: toldTitles[reference] ?? ""
+                        )
+                    }
                 )
             }
         )

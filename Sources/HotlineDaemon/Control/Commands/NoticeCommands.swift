@@ -139,7 +139,7 @@ extension ControlHandler {
         NoticeReader(try acting(caller, for: command, language: language).staff)
     }
 
-    private func requireAdminOrSupervisor(_ caller: Caller, for command: String, language: Language) throws {
+    func requireAdminOrSupervisor(_ caller: Caller, for command: String, language: Language) throws {
         guard caller.has(.admin) || caller.has(.supervisor) else {
             throw ControlError(
                 code: .refused,

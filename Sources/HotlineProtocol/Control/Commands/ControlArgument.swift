@@ -93,6 +93,96 @@ public enum ControlArgument {
         }
         return time
     }
+
+    /// A new matter's fields (SPEC §12), each within its limit.
+    public static func matter(_ matter: Matter, language: Language) throws(ControlError) -> Matter {
+        do {
+            return try matter.validated()
+        } catch {
+            throw ControlError(code: .invalid, message: error.text(in: language))
+        }
+    }
+
+    /// The fields `matter edit` changes, each within its limit; at least one.
+    public static func matterChanges(_ changes: MatterChanges, language: Language) throws(ControlError)
+        -> MatterChanges
+    {
+        guard !changes.isEmpty else {
+            throw invalid(
+                "matter edit 须至少修改一个字段（如 --title、--materials）",
+                "matter edit needs at least one field to change (such as --title, --materials)",
+                language
+            )
+        }
+        do {
+            return try changes.validated()
+        } catch {
+            throw ControlError(code: .invalid, message: error.text(in: language))
+        }
+    }
+
+    /// `matter search TEXT`: not blank, at most 200 characters.
+    public static func searchText(_ text: String, language: Language) throws(ControlError) -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw invalid("搜索内容不能为空", "the search text must not be empty", language) }
+        guard trimmed.unicodeScalars.count <= 200 else {
+            throw invalid("搜索内容最多 200 个字", "the search text is longer than 200 characters", language)
+        }
+        return trimmed
+    }
+
+    /// `--limit` of a listing: 1…100.
+    public static func limit(_ limit: Int, language: Language) throws(ControlError) -> Int {
+        guard (1...100).contains(limit) else {
+            throw invalid("--limit 须在 1 到 100 之间", "--limit must be between 1 and 100", language)
+        }
+        return limit
+    }
+
+    /// `--told CODE…`: matter codes, each well formed, repeats dropped (order kept).
+    public static func matterCodes(_ codes: [String], language: Language) throws(ControlError) -> [String] {
+        var result: [String] = []
+        for code in codes {
+            let checked: String
+            do {
+                checked = try Matter(
+                    code: code,
+                    title: "-",
+                    department: "-",
+                    conditions: "-",
+                    materials: "-",
+                    fees: "-",
+                    timeLimit: "-",
+                    procedure: "-"
+                ).validated().code
+            } catch {
+                throw ControlError(code: .invalid, message: "--told: " + error.text(in: language))
+            }
+            if !result.contains(checked) { result.append(checked) }
+        }
+        return result
+    }
+
+    /// `callback done --outcome`: reached, no_answer or wrong_number.
+    public static func callbackOutcome(_ text: String, language: Language) throws(ControlError) -> CallbackOutcome {
+        guard let outcome = CallbackOutcome(rawValue: text) else {
+            throw invalid(
+                "--outcome 须为 reached、no_answer 或 wrong_number",
+                "--outcome must be reached, no_answer or wrong_number",
+                language
+            )
+        }
+        return outcome
+    }
+
+    /// `callback done --note`: at most 500 characters; blank is none.
+    public static func callbackNote(_ text: String?, language: Language) throws(ControlError) -> String? {
+        guard let text = text?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        guard text.unicodeScalars.count <= 500 else {
+            throw invalid("--note 最多 500 个字", "--note is longer than 500 characters", language)
+        }
+        return text
+    }
 }
 
 extension ControlCommand {
@@ -108,7 +198,7 @@ extension ControlCommand {
                 try InputLimits.category.check(filing.category)
             case .complaint(_, let verb):
                 switch verb {
-                case .resolve(let answer): try InputLimits.hopText("--answer").check(answer)
+                case .resolve(let answer, _): try InputLimits.hopText("--answer").check(answer)
                 case .transfer(_, let reason), .reroute(_, let reason), .returnToCoordination(let reason),
                     .escalate(_, let reason), .extend(_, let reason, _):
                     try InputLimits.hopText("--reason").check(reason)

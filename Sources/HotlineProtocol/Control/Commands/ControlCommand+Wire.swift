@@ -33,6 +33,16 @@ extension ControlCommand {
         case .inboxRead: return "inbox.read"
         case .noticesFailed: return "notices.failed"
         case .noticesRetry: return "notices.retry"
+        case .matterAdd: return "matter.add"
+        case .matterEdit: return "matter.edit"
+        case .matterShow: return "matter.show"
+        case .matterList: return "matter.list"
+        case .matterSearch: return "matter.search"
+        case .matterImport: return "matter.import"
+        case .callerShow: return "caller.show"
+        case .complaintMerge: return "complaint.merge"
+        case .callbackList: return "callback.list"
+        case .callbackDone: return "callback.done"
         }
     }
 
@@ -108,7 +118,39 @@ extension ControlCommand {
             return [("period", .string(period.description)), ("assessment", .bool(assessment))]
         case .auditVerify(let id):
             return [("id", text(id))]
+        case .matterAdd(let matter):
+            return [("code", .string(matter.code))] + Self.matterFields(matter.changes)
+        case .matterEdit(let code, let changes):
+            return [("code", .string(code))] + Self.matterFields(changes)
+        case .matterShow(let code, let version):
+            return [("code", .string(code)), ("version", version.map { .int(Int64($0)) } ?? .null)]
+        case .matterList(let department):
+            return [("dept", text(department))]
+        case .matterSearch(let query, let limit):
+            return [("text", .string(query)), ("limit", .int(Int64(limit)))]
+        case .matterImport(let file, let content):
+            return [("file", .string(file)), ("content", .string(content))]
+        case .callerShow(let phone):
+            return [("phone", .string(phone.normalized))]
+        case .callbackList(let openOnly, let limit):
+            return [("open", .bool(openOnly)), ("limit", .int(Int64(limit)))]
+        case .callbackDone(let call, let outcome, let note):
+            return [("call", .string(call)), ("outcome", .string(outcome.rawValue)), ("note", text(note))]
+        case .complaintMerge(let id, let into, let reason):
+            return [("id", .string(id)), ("into", .string(into)), ("reason", .string(reason))]
         }
+    }
+
+    /// A matter's fields as `args`, absent ones `null` (an edit leaves them as they are).
+    private static func matterFields(_ changes: MatterChanges) -> [(String, JSONValue)] {
+        func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+        return [
+            ("title", text(changes.title)), ("dept", text(changes.department)),
+            ("conditions", text(changes.conditions)), ("materials", text(changes.materials)),
+            ("fees", text(changes.fees)), ("time_limit", text(changes.timeLimit)),
+            ("procedure", text(changes.procedure)), ("refusal", text(changes.refusal)),
+            ("keywords", changes.keywords.map { .array($0.map(JSONValue.string)) } ?? .null),
+        ]
     }
 
     /// Reads a request's command and arguments with the same checks `hotlinectl` makes before sending, and errors
@@ -233,6 +275,60 @@ extension ControlCommand {
                 assessment: try args.bool("assessment")
             )
         case "audit.verify": self = .auditVerify(id: try args.optionalString("id"))
+        case "matter.add":
+            let changes = try args.matterChanges()
+            let matter = Matter(
+                code: try args.string("code"),
+                title: changes.title ?? "",
+                department: changes.department ?? "",
+                conditions: changes.conditions ?? "",
+                materials: changes.materials ?? "",
+                fees: changes.fees ?? "",
+                timeLimit: changes.timeLimit ?? "",
+                procedure: changes.procedure ?? "",
+                refusal: changes.refusal,
+                keywords: changes.keywords ?? []
+            )
+            self = .matterAdd(try ControlArgument.matter(matter, language: language))
+        case "matter.edit":
+            let code = try args.string("code")
+            self = .matterEdit(
+                code: code,
+                try ControlArgument.matterChanges(try args.matterChanges(), language: language)
+            )
+        case "matter.show":
+            let version = try args.optionalInt("version")
+            if let version, version < 1 {
+                throw args.invalid(zh: "--version 须为正整数", en: "--version must be a positive integer")
+            }
+            self = .matterShow(code: try args.string("code"), version: version)
+        case "matter.list": self = .matterList(department: try args.optionalString("dept"))
+        case "matter.search":
+            self = .matterSearch(
+                text: try ControlArgument.searchText(try args.string("text"), language: language),
+                limit: try ControlArgument.limit(try args.optionalInt("limit") ?? 20, language: language)
+            )
+        case "matter.import":
+            self = .matterImport(file: try args.string("file"), content: try args.string("content"))
+        case "callback.list":
+            self = .callbackList(
+                openOnly: try args.bool("open"),
+                limit: try ControlArgument.limit(try args.optionalInt("limit") ?? 100, language: language)
+            )
+        case "callback.done":
+            self = .callbackDone(
+                call: try args.string("call"),
+                outcome: try ControlArgument.callbackOutcome(try args.string("outcome"), language: language),
+                note: try ControlArgument.callbackNote(try args.optionalString("note"), language: language)
+            )
+        case "complaint.merge":
+            self = .complaintMerge(
+                id: try args.string("id"),
+                into: try args.string("into"),
+                reason: try args.optionalString("reason") ?? ""
+            )
+        case "caller.show":
+            self = .callerShow(phone: try ControlArgument.phone(try args.string("phone"), language: language))
         default:
             guard name.hasPrefix("complaint.") else {
                 throw args.invalid(zh: "未知命令“\(name)”", en: "unknown command '\(name)'")
@@ -247,7 +343,8 @@ extension ComplaintVerb {
     fileprivate var arguments: [(String, JSONValue)] {
         func text(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
         switch self {
-        case .resolve(let answer): return [("answer", .string(answer))]
+        case .resolve(let answer, let told):
+            return [("answer", .string(answer)), ("told", .array(told.map(JSONValue.string)))]
         case .transfer(let to, let reason), .reroute(let to, let reason):
             return [("to", .string(to)), ("reason", .string(reason))]
         case .accept(let handler): return [("handler", text(handler))]
@@ -268,7 +365,11 @@ extension ComplaintVerb {
 
     fileprivate init(name: String, _ args: ArgumentValues) throws(ControlError) {
         switch name {
-        case "resolve": self = .resolve(answer: try args.optionalString("answer") ?? "")
+        case "resolve":
+            self = .resolve(
+                answer: try args.optionalString("answer") ?? "",
+                told: try ControlArgument.matterCodes(try args.strings("told"), language: args.language)
+            )
         case "transfer": self = .transfer(to: try args.string("to"), reason: try args.optionalString("reason") ?? "")
         case "accept": self = .accept(handler: try args.optionalString("handler"))
         case "return": self = .returnToCoordination(reason: try args.optionalString("reason") ?? "")
@@ -384,6 +485,21 @@ private struct ArgumentValues {
             result.append(text)
         }
         return result
+    }
+
+    /// The matter fields of `matter add|edit`, each nil when absent.
+    func matterChanges() throws(ControlError) -> MatterChanges {
+        MatterChanges(
+            title: try optionalString("title"),
+            department: try optionalString("dept"),
+            conditions: try optionalString("conditions"),
+            materials: try optionalString("materials"),
+            fees: try optionalString("fees"),
+            timeLimit: try optionalString("time_limit"),
+            procedure: try optionalString("procedure"),
+            refusal: try optionalString("refusal"),
+            keywords: value("keywords") == nil ? nil : try strings("keywords")
+        )
     }
 
     func optionalTime(_ name: String) throws(ControlError) -> Date? {

@@ -39,6 +39,26 @@ public enum ControlCommand: Sendable, Equatable {
     case noticesFailed
     /// `notices retry`: a notice's given-up deliveries, queued again.
     case noticesRetry(id: Int64)
+    /// `matter add`: a new matter of the knowledge base, version 1 (SPEC §12).
+    case matterAdd(Matter)
+    /// `matter edit`: a new version of a matter with these fields changed.
+    case matterEdit(code: String, MatterChanges)
+    /// `matter show`: the current version, or the one asked for.
+    case matterShow(code: String, version: Int?)
+    /// `matter list`: every matter's current version, optionally of one department.
+    case matterList(department: String?)
+    /// `matter search`: matters ranked for a text, title and keyword hits first.
+    case matterSearch(text: String, limit: Int)
+    /// `matter import`: a CSV file's matters, all or none.
+    case matterImport(file: String, content: String)
+    /// `caller show`: a number's calls and complaints, open complaints first.
+    case callerShow(phone: PhoneNumber)
+    /// `callback list`: missed and abandoned calls to ring back (漏接回拨), open ones first.
+    case callbackList(openOnly: Bool, limit: Int)
+    /// `callback done`: one attempt to ring a caller back.
+    case callbackDone(call: String, outcome: CallbackOutcome, note: String?)
+    /// `complaint merge`: close a duplicate into the case that carries on (并单).
+    case complaintMerge(id: String, into: String, reason: String)
 }
 
 /// `calls [--active|--missed] [--since T] [--limit N]`.
@@ -88,7 +108,8 @@ public struct ComplaintListQuery: Sendable, Equatable {
 
 /// A verb that acts on one complaint, with staff named by login (the daemon looks them up).
 public enum ComplaintVerb: Sendable, Equatable {
-    case resolve(answer: String)
+    /// `told`: codes of the matters told to the caller (SPEC §12); the daemon records their current versions.
+    case resolve(answer: String, told: [String] = [])
     case transfer(to: String, reason: String)
     case accept(handler: String?)
     case returnToCoordination(reason: String)

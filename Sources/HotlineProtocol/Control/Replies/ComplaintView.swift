@@ -22,6 +22,11 @@ public struct ComplaintView: Codable, Sendable, Equatable {
     public var escalationLevel: String
     public var satisfaction: Int?
     public var closedAt: String?
+    /// The case this one was merged into as a duplicate (并单, SPEC §12).
+    public var mergedInto: String?
+    /// Other complaints of the same number still being worked on (open, transferred, accepted, returned): a
+    /// repeat caller, perhaps a duplicate to merge.
+    public var related: [String]
     public var deadlines: [Deadline]
     public var hops: [Hop]
 
@@ -123,6 +128,8 @@ public struct ComplaintView: Codable, Sendable, Equatable {
         public var text: String
         public var subject: String?
         public var approvedBy: String?
+        /// The matters told to the caller in this step (SPEC §12), part of the signed content.
+        public var told: [ToldMatter]
 
         public init(
             seq: Int,
@@ -133,7 +140,8 @@ public struct ComplaintView: Codable, Sendable, Equatable {
             department: String?,
             text: String,
             subject: String?,
-            approvedBy: String?
+            approvedBy: String?,
+            told: [ToldMatter] = []
         ) {
             self.seq = seq
             self.action = action
@@ -144,10 +152,25 @@ public struct ComplaintView: Codable, Sendable, Equatable {
             self.text = text
             self.subject = subject
             self.approvedBy = approvedBy
+            self.told = told
         }
 
         enum CodingKeys: String, CodingKey {
             case seq, action, by, actingRoot = "acting_root", at, department, text, subject, approvedBy = "approved_by"
+            case told
+        }
+    }
+
+    /// A matter told to the caller: the code, the version told, and its title then.
+    public struct ToldMatter: Codable, Sendable, Equatable {
+        public var code: String
+        public var version: Int
+        public var title: String
+
+        public init(code: String, version: Int, title: String) {
+            self.code = code
+            self.version = version
+            self.title = title
         }
     }
 
@@ -171,6 +194,8 @@ public struct ComplaintView: Codable, Sendable, Equatable {
         escalationLevel: String,
         satisfaction: Int?,
         closedAt: String?,
+        mergedInto: String? = nil,
+        related: [String] = [],
         deadlines: [Deadline],
         hops: [Hop]
     ) {
@@ -193,6 +218,8 @@ public struct ComplaintView: Codable, Sendable, Equatable {
         self.escalationLevel = escalationLevel
         self.satisfaction = satisfaction
         self.closedAt = closedAt
+        self.mergedInto = mergedInto
+        self.related = related
         self.deadlines = deadlines
         self.hops = hops
     }
@@ -202,6 +229,7 @@ public struct ComplaintView: Codable, Sendable, Equatable {
         case callerAddress = "caller_address", matter, category, firstResponder = "first_responder"
         case firstResponderDepartment = "first_responder_department", responsible, department
         case receivingDepartment = "receiving_department", handler, receivedAt = "received_at"
-        case escalationLevel = "escalation_level", satisfaction, closedAt = "closed_at", deadlines, hops
+        case escalationLevel = "escalation_level", satisfaction, closedAt = "closed_at"
+        case mergedInto = "merged_into", related, deadlines, hops
     }
 }
