@@ -174,5 +174,44 @@ in_container hotlinectl call show boot-call --json >"$work/call.json" || fail "h
 grep -q '13800138000\|138\*\*\*\*8000' "$work/call.json" || { cat "$work/call.json"; fail "call details"; }
 step "watchdog restart (pid $main_pid -> $new_pid); acknowledged events are still there"
 
-in_container systemctl stop hotlined.service
+# --- hotline-notifier ---------------------------------------------------------------------------------------------
+# Installed disabled; an administrator gives it a login and a route, enables it, and a transfer reaches the webhook
+# (a receiver on the host: the container shares the host's network).
+[ "$(in_container systemctl is-enabled hotline-notifier.service || true)" = disabled ] \
+    || fail "hotline-notifier is enabled before it is configured"
+in_container id hotline-notifier >/dev/null || fail "postinst did not create the hotline-notifier user"
+psql "$HOTLINE_TEST_DATABASE" -qc 'CREATE ROLE "hotline-notifier" LOGIN IN ROLE hotline_notifier' \
+    || fail "creating the notifier's login"
+python3 scripts/webhook-receiver.py --log "$work/webhook.log" --port-file "$work/webhook.port" &
+receiver_pid=$!
+trap 'kill "$receiver_pid" 2>/dev/null || true; cleanup' EXIT
+for _ in $(seq 1 50); do [ -s "$work/webhook.port" ] && break; sleep 0.1; done
+port=$(cat "$work/webhook.port")
+in_container sh -c "cat >/etc/hotline/notifier.toml" <<TOML
+[database]
+conninfo = "host=/run/postgresql dbname=postgres user=hotline-notifier"
+[channel.ops]
+type = "webhook"
+url = "http://127.0.0.1:$port/hotline"
+[route.all]
+channels = ["ops"]
+TOML
+in_container systemctl enable --now hotline-notifier.service >/dev/null 2>&1 \
+    || { in_container journalctl -u hotline-notifier --no-pager | tail -20; fail "hotline-notifier did not start"; }
+[ "$(in_container systemctl show hotline-notifier -p Type --value)" = notify ] || fail "hotline-notifier Type"
+in_container hotlinectl dept add SVC --name 客服部 >/dev/null || fail "dept add SVC"
+in_container hotlinectl dept add INST --name 安装部 >/dev/null || fail "dept add INST"
+in_container hotlinectl staff add zhangsan --name 张三 --dept SVC >/dev/null || fail "staff add"
+in_container hotlinectl complaint file --matter 热水器漏水 --as zhangsan --json >"$work/filed.json" || fail "complaint file"
+complaint=$(sed -n 's/^  "id" : "\([0-9]*\)".*/\1/p;s/^  "id": "\([0-9]*\)".*/\1/p' "$work/filed.json" | head -1)
+[ -n "$complaint" ] || { cat "$work/filed.json"; fail "no complaint id"; }
+in_container hotlinectl complaint transfer "$complaint" --to INST --reason 安装问题 --as zhangsan >/dev/null \
+    || fail "complaint transfer"
+for _ in $(seq 1 100); do grep -qi 'hotline-topic": "transferred' "$work/webhook.log" 2>/dev/null && break; sleep 0.2; done
+grep -qi 'hotline-topic": "transferred' "$work/webhook.log" \
+    || { cat "$work/webhook.log" 2>/dev/null; in_container journalctl -u hotline-notifier --no-pager | tail -20; \
+        fail "the transfer's notice did not reach the webhook"; }
+step "hotline-notifier: enabled by the administrator, a transfer delivered to the webhook"
+
+in_container systemctl stop hotline-notifier.service hotlined.service
 step "PASSED"
