@@ -21,7 +21,7 @@ public struct HotlineCtl: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             Status.self, Calls.self, Call.self, Complaint.self, Audit.self, Watch.self, QA.self, Dept.self, Staff.self,
-            CalendarCommand.self, Clock.self, Inbox.self, Duty.self, Notices.self, MatterCommand.self,
+            CalendarCommand.self, Clock.self, Inbox.self, Duty.self, Notices.self, Metrics.self, MatterCommand.self,
             CallerCommand.self, CallbackCommand.self,
         ]
     )

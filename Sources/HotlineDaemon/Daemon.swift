@@ -125,6 +125,11 @@ public enum Daemon {
             ingestor: ingestor,
             scheduler: scheduler,
             calendarWatch: calendarWatch,
+            metrics: MetricsWriter(
+                path: configuration.metricsTextfile,
+                database: control,
+                status: { DaemonStatus(spoolDepth: ingestor.spoolDepth, pbxConnections: pbx.connectionCount) }
+            ),
             reloader: reloader,
             hangups: hangups,
             logger: logger,
@@ -173,6 +178,7 @@ struct DaemonService: Service {
     let ingestor: EventIngestor
     let scheduler: DeadlineScheduler
     let calendarWatch: CalendarWatch
+    let metrics: MetricsWriter
     let reloader: ConfigurationReloader
     let hangups: UnixSignalsSequence
     let logger: Logger
@@ -218,7 +224,15 @@ struct DaemonService: Service {
                 previous = stored
             }
         }
+        let metricsFile = Task {
+            guard metrics.path != nil else { return }
+            while !Task.isCancelled {
+                metrics.write(logger: logger)
+                try await Task.sleep(for: .seconds(15))
+            }
+        }
         try? await gracefulShutdown()
+        metricsFile.cancel()
         watchdog.cancel()
         reloads.cancel()
         statusReporter.cancel()

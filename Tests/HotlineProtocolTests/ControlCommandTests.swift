@@ -39,7 +39,7 @@ struct ControlCommandTests {
                 from: Date(timeIntervalSince1970: 1_796_000_000),
                 to: Date(timeIntervalSince1970: 1_796_040_000)
             ),
-            .dutyShow(at: nil), .dutyShow(at: Date(timeIntervalSince1970: 1_796_000_000)),
+            .dutyShow(at: nil), .dutyShow(at: Date(timeIntervalSince1970: 1_796_000_000)), .metrics,
             .departmentAdd(Department(code: "QA", name: "质检部", head: "lisi", isCoordination: true)),
             .departmentAdd(Department(code: "SVC", name: "客服部")),
             .staffAdd(

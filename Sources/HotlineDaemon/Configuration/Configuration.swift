@@ -26,6 +26,8 @@ public struct Configuration: Sendable, Equatable {
     public var provisionalHolidays: Bool
     /// `[calendar] warn_from`: from this day of the year, warn that next year's official schedule is missing.
     public var warnFrom: MonthDay
+    /// `[metrics] textfile`: where to write the metrics every 15 s for node_exporter; nil: nowhere.
+    public var metricsTextfile: String?
     public var policy: [String: ConfigValue]
     public var clock: ClockMode
     public var clockStart: Date?
@@ -64,6 +66,7 @@ public struct Configuration: Sendable, Equatable {
             calendarFiles: [],
             provisionalHolidays: true,
             warnFrom: .defaultWarnFrom,
+            metricsTextfile: nil,
             policy: [:],
             clock: .system,
             clockStart: nil,
@@ -116,6 +119,10 @@ public struct Configuration: Sendable, Equatable {
             case "calendar.files":
                 guard case .strings(let files) = entry.value else { throw fail("must be an array of paths") }
                 calendarFiles = files
+            case "metrics.textfile":
+                let value = try string()
+                guard value.isEmpty || value.hasPrefix("/") else { throw fail("must be an absolute path (or empty)") }
+                metricsTextfile = value.isEmpty ? nil : value
             case "calendar.provisional_holidays":
                 guard case .boolean(let value) = entry.value else { throw fail("must be true or false") }
                 provisionalHolidays = value

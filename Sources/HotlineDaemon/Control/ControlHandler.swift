@@ -39,9 +39,22 @@ public final class ControlHandler: Sendable {
     }
 
     public func handle(_ request: ControlRequest, peer: PeerCredentials) -> ControlResponse {
+        let response = answer(request, peer: peer)
+        switch response {
+        case .success: DaemonMetrics.controlRequest(command: request.command, exit: 0)
+        case .failure(let error): DaemonMetrics.controlRequest(command: request.command, exit: error.code.exitStatus)
+        }
+        return response
+    }
+
+    private func answer(_ request: ControlRequest, peer: PeerCredentials) -> ControlResponse {
         do {
             // `status` answers even when the database is down: that is when people need it most.
             if request.command == "status" { return .success(status(language: request.language).json) }
+            // Metrics too: they say what is wrong when the database is.
+            if request.command == ControlCommand.metrics.name {
+                return .success(metricsText())
+            }
             if !schema.isReady {
                 try database.withConnectionBlocking { connection in try schema.ensure(connection) }
             }
@@ -148,6 +161,11 @@ public final class ControlHandler: Sendable {
         return .staff(member, actingFor: nil, administrator: administrator)
     }
 
+    /// `{"text": …}`: the metrics in the Prometheus text format.
+    private func metricsText() -> JSONValue {
+        .object([("text", .string(DaemonMetrics.shared.exposition(status: statusSource(), database: database)))])
+    }
+
     /// A short id that ties what a person was told to the journal entry with the details.
     static func incident() -> String {
         String(UInt32.random(in: 0...UInt32.max), radix: 16, uppercase: true)
@@ -193,6 +211,8 @@ public final class ControlHandler: Sendable {
         case .inboxRead(let ids, let all): return try readInbox(ids: ids, all: all, caller: caller, language: language)
         case .noticesFailed: return try failedDeliveries(caller: caller, language: language)
         case .noticesRetry(let id): return try retryDeliveries(of: id, caller: caller, language: language)
+        case .metrics:
+            return metricsText()
         case .matterAdd(let matter): return try addMatter(matter, caller: caller, language: language)
         case .matterEdit(let code, let changes):
             return try editMatter(code, changes, caller: caller, language: language)

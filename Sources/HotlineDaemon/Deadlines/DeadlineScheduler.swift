@@ -152,6 +152,11 @@ public final class DeadlineScheduler: Sendable {
     /// The journal (or stderr), and the configured notification command; NOTIFY went out with the commit.
     private func announce(_ events: [DeadlineEvent]) {
         for event in events {
+            DaemonMetrics.deadlineFired(
+                kind: event.deadlineKind,
+                event: event.kind.rawValue,
+                late: event.kind == .breach ? event.firedAt.timeIntervalSince(event.dueAt) : nil
+            )
             let level: Logger.Level = event.kind == .breach ? .warning : .notice
             logger.log(
                 level: level,

@@ -168,6 +168,9 @@ public final class EventIngestor: Sendable {
                     return .success(outcome)
                 }
                 stored.add(results.filter { $0 == .stored }.count, ordering: .relaxed)
+                DaemonMetrics.pbxEvents("stored", count: results.filter { $0 == .stored }.count)
+                DaemonMetrics.pbxEvents("duplicate", count: results.filter { $0 == .duplicate }.count)
+                for case .failure(let error) in outcomes ?? [] { DaemonMetrics.pbxRefused(code: error.code.rawValue) }
             } catch {
                 noteUnreachable(error, events: events.count)
             }
@@ -187,9 +190,11 @@ public final class EventIngestor: Sendable {
     private func spoolOrRefuse(_ events: [ReceivedEvent]) -> [Result<IngestOutcome, PBXLineError>] {
         do {
             try spool.append(events)
+            DaemonMetrics.pbxEvents("spooled", count: events.count)
             return events.map { _ in .success(.stored) }
         } catch {
             logger.error("cannot spool PBX events", metadata: ["events": "\(events.count)", "error": "\(error)"])
+            for _ in events { DaemonMetrics.pbxRefused(code: PBXLineError.Code.unavailable.rawValue) }
             return events.map { .failure(.unavailable(id: $0.event.id, reason: "\(error)")) }
         }
     }

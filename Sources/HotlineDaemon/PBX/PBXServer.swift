@@ -100,6 +100,8 @@ public final class PBXServer: Sendable {
     private struct ReadBatch {
         var slots: [Slot]
         var submission: EventIngestor.Submission?
+        /// When its lines were read: the start of their ack latency.
+        var readAt: Date
     }
 
     /// Reads, parses and submits on this thread while a second thread writes the acks in order as submissions
@@ -126,13 +128,16 @@ public final class PBXServer: Sendable {
             while let frame = framer.nextLine() {
                 switch frame {
                 case .tooLong:
-                    slots.append(.answered(.refused(.lineTooLong(limit: maximumLineLength))))
+                    let refusal = PBXLineError.lineTooLong(limit: maximumLineLength)
+                    DaemonMetrics.pbxRefused(code: refusal.code.rawValue)
+                    slots.append(.answered(.refused(refusal)))
                 case .line(let bytes):
                     switch PBXEventParser.parse(line: bytes) {
                     case .success(let event):
                         slots.append(.event(event))
                         events.append(ReceivedEvent(event: event, line: String(decoding: bytes, as: UTF8.self)))
                     case .failure(let error):
+                        DaemonMetrics.pbxRefused(code: error.code.rawValue)
                         slots.append(.answered(.refused(error)))
                         logger.warning(
                             "PBX line refused: \(error.message)",
@@ -142,7 +147,9 @@ public final class PBXServer: Sendable {
                 }
             }
             guard !slots.isEmpty else { continue }
-            pending.push(ReadBatch(slots: slots, submission: events.isEmpty ? nil : ingestor.enqueue(events)))
+            pending.push(
+                ReadBatch(slots: slots, submission: events.isEmpty ? nil : ingestor.enqueue(events), readAt: Date())
+            )
         }
         pending.finish()
         pending.waitUntilWriterDone()
@@ -168,6 +175,8 @@ public final class PBXServer: Sendable {
             }
             do {
                 try connection.write(output)
+                let latency = Date().timeIntervalSince(batch.readAt)
+                for _ in batch.slots { DaemonMetrics.ackLatency(latency) }
             } catch {
                 pending.writerFailed = true
                 // Keep draining so that the reader is never stuck behind a full queue.

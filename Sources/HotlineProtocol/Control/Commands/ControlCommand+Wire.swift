@@ -33,6 +33,7 @@ extension ControlCommand {
         case .inboxRead: return "inbox.read"
         case .noticesFailed: return "notices.failed"
         case .noticesRetry: return "notices.retry"
+        case .metrics: return "metrics"
         case .matterAdd: return "matter.add"
         case .matterEdit: return "matter.edit"
         case .matterShow: return "matter.show"
@@ -52,7 +53,7 @@ extension ControlCommand {
         func utc(_ time: Date) -> String { TimeFormatting.rfc3339(time, timeZone: TimeZone(secondsFromGMT: 0)!) }
         func date(_ value: LocalDate?) -> JSONValue { text(value?.description) }
         switch self {
-        case .status, .departmentList, .noticesFailed:
+        case .status, .departmentList, .noticesFailed, .metrics:
             return []
         case .watch(let mine):
             return mine ? [("mine", .bool(true))] : []
@@ -181,6 +182,7 @@ extension ControlCommand {
             }
             self = .inboxRead(ids: ids, all: all)
         case "notices.failed": self = .noticesFailed
+        case "metrics": self = .metrics
         case "notices.retry":
             guard let id = try args.optionalInt("id") else { throw args.missing("id") }
             self = .noticesRetry(id: Int64(id))

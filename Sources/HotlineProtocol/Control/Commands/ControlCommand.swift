@@ -39,6 +39,8 @@ public enum ControlCommand: Sendable, Equatable {
     case noticesFailed
     /// `notices retry`: a notice's given-up deliveries, queued again.
     case noticesRetry(id: Int64)
+    /// `metrics`: the daemon's metrics in the Prometheus text format.
+    case metrics
     /// `matter add`: a new matter of the knowledge base, version 1 (SPEC §12).
     case matterAdd(Matter)
     /// `matter edit`: a new version of a matter with these fields changed.
