@@ -214,7 +214,7 @@ struct AsteriskLiveTests {
         var relogged = false
         try LiveEnvironment.waitUntil(timeout: 90) {
             guard bridge.process.isRunning else { throw LiveSetupError("the bridge exited: \(bridge.log)") }
-            relogged = bridge.log.components(separatedBy: "logged in to AMI").count - 1 >= 2
+            relogged = bridge.connections >= 2
             return relogged
         }
         #expect(relogged, "\(bridge.log)")
