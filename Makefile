@@ -19,7 +19,7 @@ LIBDIR := $(PREFIX)/lib
 DOCDIR := $(PREFIX)/share/doc/hotline
 MANDIR := $(PREFIX)/share/man
 RELEASE_FLAGS := -c release --static-swift-stdlib
-PROGRAMS := hotlined hotlinectl hotline-pbx-sim
+PROGRAMS := hotlined hotlinectl hotline-pbx-sim hotline-pbx-bridge
 
 deps:
 	scripts/install-deps.sh
