@@ -19,7 +19,7 @@ LIBDIR := $(PREFIX)/lib
 DOCDIR := $(PREFIX)/share/doc/hotline
 MANDIR := $(PREFIX)/share/man
 RELEASE_FLAGS := -c release --static-swift-stdlib
-PROGRAMS := hotlined hotlinectl hotline-pbx-sim hotline-notifier
+PROGRAMS := hotlined hotlinectl hotline-pbx-sim hotline-pbx-bridge hotline-notifier
 
 deps:
 	scripts/install-deps.sh
@@ -51,7 +51,7 @@ stop:
 
 test: deps
 	$(SWIFT) build --build-tests
-	scripts/with-temp-postgres.sh $(SWIFT) test --skip-build --skip AsteriskLiveTests
+	scripts/with-temp-postgres.sh $(SWIFT) test --skip-build --skip '(Asterisk|FreeSWITCH)LiveTests'
 
 # Benchmarks, not timed tests: prints figures as ratios against baselines measured in the same run.
 bench: deps
@@ -105,8 +105,9 @@ packaging-deps:
 clean:
 	rm -rf .build
 
-# The PBX bridge against a real Asterisk built from ../shared/pbx/asterisk (cached): starts it on 127.0.0.1:15038
-# (HOTLINE_TEST_AMI_PORT), runs HotlinePBXBridgeTests with the live suite, stops it. Fails, never skips.
+# The PBX bridges against a real Asterisk and FreeSWITCH built from ../shared/pbx (cached): starts them on
+# 127.0.0.1:15038 and :18021 (HOTLINE_TEST_AMI_PORT, HOTLINE_TEST_ESL_PORT), runs HotlinePBXBridgeTests with both
+# live suites, stops them. Fails, never skips.
 .PHONY: pbx-test
 pbx-test: deps
 	scripts/pbx-test.sh

@@ -98,6 +98,12 @@ in_container id hotline >/dev/null || fail "postinst did not create the hotline 
 in_container sed -i "s|^conninfo = \"\"|conninfo = \"host=/run/postgresql dbname=postgres user=$pg_user\"|" \
     /etc/hotline/hotlined.toml
 in_container grep -q "^conninfo = \"host=/run/postgresql" /etc/hotline/hotlined.toml || fail "config edit"
+# The PBX bridge ships with both configs and stays off until the administrator has written the PBX's secret.
+for pbx in asterisk freeswitch; do
+    in_container test -f "/etc/hotline/pbx-bridge-$pbx.toml" || fail "no /etc/hotline/pbx-bridge-$pbx.toml"
+    [ "$(in_container systemctl is-enabled "hotline-pbx-bridge@$pbx.service" || true)" != enabled ] \
+        || fail "hotline-pbx-bridge@$pbx.service is enabled by the package"
+done
 
 # --- socket activation ---------------------------------------------------------------------------------------
 for unit in hotlined.socket hotlined-control.socket; do

@@ -27,7 +27,7 @@ trap 'rm -rf "$shlibs_dir"' EXIT
 mkdir -p "$shlibs_dir/debian"
 printf 'Source: hotline\n\nPackage: hotline\nArchitecture: any\n' >"$shlibs_dir/debian/control"
 binaries=("$PWD/$stage/usr/bin/hotlined" "$PWD/$stage/usr/bin/hotlinectl" "$PWD/$stage/usr/bin/hotline-pbx-sim"
-    "$PWD/$stage/usr/bin/hotline-notifier")
+    "$PWD/$stage/usr/bin/hotline-notifier" "$PWD/$stage/usr/bin/hotline-pbx-bridge")
 depends=$(cd "$shlibs_dir" && dpkg-shlibdeps -O "${binaries[@]}" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
 [ -n "$depends" ] || { echo "build-deb: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
 

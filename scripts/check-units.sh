@@ -15,8 +15,11 @@ trap 'rm -rf "$tree"' EXIT
 prefix=$tree/usr
 scripts/install-tree.sh "" "$prefix/bin" "$prefix/lib/systemd/system" "$prefix/lib" "$tree/etc" \
     "$prefix/share/doc/hotline" "$prefix/share/man" "$built"
+# The bridge's template is verified as its two instances (a path to an instance loads the template beside it).
 units=("$prefix/lib/systemd/system/hotlined.service" "$prefix/lib/systemd/system/hotlined.socket"
-    "$prefix/lib/systemd/system/hotlined-control.socket" "$prefix/lib/systemd/system/hotline-notifier.service")
+    "$prefix/lib/systemd/system/hotlined-control.socket" "$prefix/lib/systemd/system/hotline-notifier.service"
+    "$prefix/lib/systemd/system/hotline-pbx-bridge@asterisk.service"
+    "$prefix/lib/systemd/system/hotline-pbx-bridge@freeswitch.service")
 
 # The trailing ':' keeps the system's own units (sysinit.target, postgresql.service …) on the search path.
 output=$(SYSTEMD_UNIT_PATH="$prefix/lib/systemd/system:" MANPATH="$prefix/share/man:" \

@@ -6,14 +6,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 destdir=$1 bindir=$2 unitdir=$3 libdir=$4 sysconfdir=$5 docdir=$6 mandir=$7 built=$8
 
-for program in hotlined hotlinectl hotline-pbx-sim hotline-notifier generate-manual; do
+for program in hotlined hotlinectl hotline-pbx-sim hotline-pbx-bridge hotline-notifier generate-manual; do
     [ -x "$built/$program" ] || { echo "install: $built/$program is missing; run make release" >&2; exit 1; }
 done
 
 install -d "$destdir$bindir" "$destdir$unitdir" "$destdir$libdir/sysusers.d" "$destdir$libdir/tmpfiles.d" \
     "$destdir$sysconfdir/hotline" "$destdir$docdir" "$destdir$mandir/man1" "$destdir$mandir/man8" \
     "$destdir${bindir%/bin}/share/bash-completion/completions" "$destdir${bindir%/bin}/share/zsh/vendor-completions"
-for program in hotlined hotlinectl hotline-pbx-sim hotline-notifier; do
+for program in hotlined hotlinectl hotline-pbx-sim hotline-pbx-bridge hotline-notifier; do
     # Symbols are for debugging builds; the installed programs are a third of the size without them.
     install -m 0755 --strip "$built/$program" "$destdir$bindir/$program"
 done
@@ -21,6 +21,10 @@ done
 sed "s|^ExecStart=/usr/bin/hotlined|ExecStart=$bindir/hotlined|" deploy/hotlined.service \
     >"$destdir$unitdir/hotlined.service"
 chmod 0644 "$destdir$unitdir/hotlined.service"
+# The bridge's template unit (one instance per PBX) ships disabled: it needs its config and secret file first.
+sed "s|^ExecStart=/usr/bin/hotline-pbx-bridge|ExecStart=$bindir/hotline-pbx-bridge|" deploy/hotline-pbx-bridge@.service \
+    >"$destdir$unitdir/hotline-pbx-bridge@.service"
+chmod 0644 "$destdir$unitdir/hotline-pbx-bridge@.service"
 install -m 0644 deploy/hotlined.socket deploy/hotlined-control.socket "$destdir$unitdir/"
 install -m 0644 deploy/hotlined.sysusers "$destdir$libdir/sysusers.d/hotline.conf"
 install -m 0644 deploy/hotlined.tmpfiles "$destdir$libdir/tmpfiles.d/hotline.conf"
@@ -28,6 +32,12 @@ install -m 0644 deploy/hotlined.tmpfiles "$destdir$libdir/tmpfiles.d/hotline.con
 if [ ! -e "$destdir$sysconfdir/hotline/hotlined.toml" ]; then
     install -m 0644 deploy/hotlined.toml "$destdir$sysconfdir/hotline/hotlined.toml"
 fi
+for pbx in asterisk freeswitch; do
+    if [ ! -e "$destdir$sysconfdir/hotline/pbx-bridge-$pbx.toml" ]; then
+        install -m 0644 "deploy/pbx-bridge-$pbx.toml" "$destdir$sysconfdir/hotline/pbx-bridge-$pbx.toml"
+    fi
+    install -m 0644 "deploy/pbx-bridge-$pbx.toml" "$destdir$docdir/pbx-bridge-$pbx.toml.example"
+done
 install -m 0644 README.md docs/DECISIONS.md "$destdir$docdir/"
 install -m 0644 deploy/hotlined.toml "$destdir$docdir/hotlined.toml.example"
 
@@ -48,7 +58,7 @@ install -m 0644 docs/notifier.md "$destdir$docdir/"
 man_date=$(git log -1 --format=%cs 2>/dev/null || date -u +%F)
 man_build=$(mktemp -d)
 trap 'rm -rf "$man_build"' EXIT
-for page in hotlined:8 hotlinectl:1 hotline-pbx-sim:1 hotline-notifier:8; do
+for page in hotlined:8 hotlinectl:1 hotline-pbx-sim:1 hotline-pbx-bridge:8 hotline-notifier:8; do
     program=${page%:*} section=${page#*:}
     "$built/generate-manual" "$built/$program" --section "$section" --date "$man_date" \
         --authors "Hotline developers" --output-directory "$man_build"

@@ -45,18 +45,19 @@ enum BridgeConfigurationLoader {
         }
     }
 
-    /// The secret: the file's first line. Its content is never logged or put in an error message.
-    static func secret(from path: String) throws -> String {
+    /// The secret (or password, `what` says which): the file's first line. Its content is never logged or put in
+    /// an error message.
+    static func secret(from path: String, what: String = "secret") throws -> String {
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw BridgeStartupError("cannot read the secret file \(path)")
+            throw BridgeStartupError("cannot read the \(what) file \(path)")
         }
         let secret = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map {
             $0.trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        guard let secret, !secret.isEmpty else { throw BridgeStartupError("the secret file \(path) is empty") }
+        guard let secret, !secret.isEmpty else { throw BridgeStartupError("the \(what) file \(path) is empty") }
         return secret
     }
 

@@ -10,11 +10,11 @@ import Logging
 struct HotlinePBXBridgeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hotline-pbx-bridge",
-        abstract: "Connects Asterisk (and, later, FreeSWITCH) to hotlined's PBX event socket.",
+        abstract: "Connects Asterisk or FreeSWITCH to hotlined's PBX event socket.",
         discussion: "Configuration is a TOML file with the options' names as keys (`secret_file`, `pbx_socket`, "
             + "`queue = [...]`, …); options given on the command line override it. Secrets are read from a file, "
             + "never from the command line, and never logged.",
-        subcommands: [Asterisk.self]
+        subcommands: [Asterisk.self, FreeSWITCH.self]
     )
 }
 
@@ -99,16 +99,92 @@ extension HotlinePBXBridgeCommand {
             options.user = user
             options.secretFile = secretFile
             options.login = login
-            common.apply(to: &options)
-            let settings = try BridgeConfigurationLoader.settings(
-                pbx: .asterisk,
-                configFile: common.config,
-                options: options
-            )
-            Daemon.bootstrapLogging()
-            let logger = Logger(label: "hotline-pbx-bridge")
-            let runtime = try AsteriskBridge(settings: settings, logger: logger)
-            runtime.run()
+            try BridgeLauncher.run(.asterisk, options: options, common: common)
         }
+    }
+
+    struct FreeSWITCH: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "freeswitch",
+            abstract: "Bridge FreeSWITCH's event socket (ESL) to hotlined.",
+            discussion: "Authenticates on the event socket, subscribes to the channel and mod_callcenter events, "
+                + "turns queue calls and callcenter agents into hotline events, and keeps them until hotlined has "
+                + "them."
+        )
+
+        @Option(help: ArgumentHelp("The event socket, HOST:PORT (event_socket.conf.xml).", valueName: "host:port"))
+        var esl: String?
+
+        @Option(help: ArgumentHelp("The file holding the event socket's password.", valueName: "file"))
+        var passwordFile: String?
+
+        @OptionGroup var common: CommonOptions
+
+        mutating func run() throws {
+            var options = BridgeSettings.Options()
+            options.address = esl
+            options.secretFile = passwordFile
+            try BridgeLauncher.run(.freeswitch, options: options, common: common)
+        }
+    }
+}
+
+/// Settings, secret and agent map read once, then the PBX's conversation on the shared runtime; returns only by
+/// throwing a startup error.
+enum BridgeLauncher {
+    static func run(_ pbx: PBXKind, options: BridgeSettings.Options, common: CommonOptions) throws {
+        var options = options
+        common.apply(to: &options)
+        let settings = try BridgeConfigurationLoader.settings(pbx: pbx, configFile: common.config, options: options)
+        Daemon.bootstrapLogging()
+        let logger = Logger(label: "hotline-pbx-bridge")
+        let secret = try BridgeConfigurationLoader.secret(
+            from: settings.secretFile,
+            what: pbx == .asterisk ? "secret" : "password"
+        )
+        let agentMap = try BridgeConfigurationLoader.agentMap(from: settings.agentMapFile)
+        // China keeps one offset all year; the offset at start-up is the one events are written in.
+        let policy = settings.callPolicy(agentMap: agentMap, utcOffsetSeconds: TimeZone.current.secondsFromGMT())
+        switch pbx {
+        case .asterisk:
+            try run(
+                AsteriskCallModel(policy: policy),
+                AsteriskConversation(settings: settings, secret: secret, logger: logger),
+                settings: settings,
+                logger: logger
+            )
+        case .freeswitch:
+            let configuration: FreeSWITCHCallModel.Configuration
+            do {
+                configuration = try FreeSWITCHCallModel.Configuration(
+                    systemName: policy.systemName,
+                    queues: policy.queues,
+                    inboundNumbers: policy.inbound,
+                    agentMap: policy.agentMap.logins,
+                    withheldNumber: policy.withheldNumber,
+                    utcOffsetSeconds: policy.utcOffsetSeconds
+                )
+            } catch {
+                throw BridgeStartupError(error.description)
+            }
+            let session = FreeSWITCHSession(password: secret, model: FreeSWITCHCallModel(configuration: configuration))
+            try run(
+                FreeSWITCHBridgeModel(session: session),
+                FreeSWITCHConversation(settings: settings, logger: logger),
+                settings: settings,
+                logger: logger
+            )
+        }
+    }
+
+    /// Loads the saved state into `model` and runs the bridge.
+    private static func run<Conversation: PBXConversation>(
+        _ model: Conversation.Model,
+        _ conversation: Conversation,
+        settings: BridgeSettings,
+        logger: Logger
+    ) throws {
+        let core = try BridgeCore(model: model, stateDirectory: settings.stateDirectory, logger: logger)
+        BridgeRuntime(settings: settings, conversation: conversation, core: core, logger: logger).run()
     }
 }

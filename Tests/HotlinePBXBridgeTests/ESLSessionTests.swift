@@ -88,12 +88,14 @@ struct ESLSessionTests {
             + "Content-Type: api/response\nContent-Length: 8\n\n-ERR no\n"
             + "Content-Type: api/response\nContent-Length: 10\n\n\n0 total.\n"
         let all = actions(Array(handshake.utf8), session: &session).map(text)
-        #expect(all.count == 6)
+        #expect(all.count == 7)
         #expect(all[4].hasPrefix("log agent list not read: callcenter_config agent list refused"))
         #expect(
             all[5]
                 == #"emit {"v":1,"id":"fs1-136863aa-2309-4212-8a65-ab35a98bb499-ended","type":"call.ended","at":"2026-11-30T15:59:40+08:00","call":"136863aa-2309-4212-8a65-ab35a98bb499","cause":"failed"}"#
         )
+        // The log says why the call ended: the register shows only that it did.
+        #expect(all[6] == "log call 136863aa-2309-4212-8a65-ab35a98bb499 is gone from the PBX: ended failed")
         #expect(session.model.callsInProgress == 0)
         #expect(session.state == .ready)
     }

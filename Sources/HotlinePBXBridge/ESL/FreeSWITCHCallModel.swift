@@ -105,7 +105,7 @@ public struct FreeSWITCHCallModel: Sendable {
     // MARK: - State
 
     /// A hotline call in progress.
-    struct Call: Sendable {
+    struct Call: Codable, Sendable {
         let id: String
         let order: Int
         /// The caller id as FreeSWITCH gave it; `nil` until an event of the call carried one.
@@ -133,7 +133,7 @@ public struct FreeSWITCHCallModel: Sendable {
     }
 
     /// How a channel belongs to a call.
-    enum LegRole: Sendable {
+    enum LegRole: String, Codable, Sendable {
         /// The other half of the caller's loopback pair: the caller itself, seen twice.
         case callerHalf
         /// Originated by or bridged to the caller: a phone that may answer.
@@ -142,7 +142,7 @@ public struct FreeSWITCHCallModel: Sendable {
         case linked
     }
 
-    struct Leg: Sendable {
+    struct Leg: Codable, Sendable {
         let call: String
         let role: LegRole
         /// The extension this leg reaches, from its channel name or destination.
@@ -152,7 +152,7 @@ public struct FreeSWITCHCallModel: Sendable {
     }
 
     /// A mod_callcenter agent.
-    struct Agent: Sendable {
+    struct Agent: Codable, Sendable {
         /// From `callcenter_config agent list`.
         var contactExtension: String?
         /// `nil` while unknown (the bridge has just started).
@@ -360,7 +360,7 @@ public struct FreeSWITCHCallModel: Sendable {
 }
 
 /// A set that forgets its oldest members past `capacity`.
-struct BoundedSet: Sendable {
+struct BoundedSet: Codable, Sendable {
     let capacity: Int
     private var members: Set<String> = []
     private var order: [String] = []

@@ -47,7 +47,7 @@ public struct FreeSWITCHSession: Sendable {
         case channels
     }
 
-    public private(set) var model: FreeSWITCHCallModel
+    public internal(set) var model: FreeSWITCHCallModel
     public private(set) var state: State = .awaitingAuthRequest
     private let password: String
     private var pending: [PendingAPI] = []
@@ -143,7 +143,13 @@ public struct FreeSWITCHSession: Sendable {
         case .channels:
             do {
                 let channels = try FreeSWITCHChannelList.parse(body)
-                return model.reconcile(upChannels: channels.uuids, at: now).map { .emit($0) }
+                let events = model.reconcile(upChannels: channels.uuids, at: now)
+                // Said in the log as well: the register shows the call ended, not that the bridge ended it.
+                let gone: [Action] = events.compactMap { event in
+                    guard case .callEnded(let call, _) = event.kind else { return nil }
+                    return .log("call \(call) is gone from the PBX: ended failed")
+                }
+                return events.map { .emit($0) } + gone
             } catch {
                 return [.log("calls not reconciled: \(error)")]
             }

@@ -16,6 +16,16 @@ enum LiveEnvironment {
     static var amiUser: String { ProcessInfo.processInfo.environment["HOTLINE_TEST_ASTERISK_USER"] ?? "hotline" }
     static var amiSecret: String { ProcessInfo.processInfo.environment["HOTLINE_TEST_ASTERISK_SECRET"] ?? "s3cret" }
 
+    /// `HOTLINE_TEST_FREESWITCH_ESL`, HOST:PORT of the event socket of the FreeSWITCH the script started; the
+    /// FreeSWITCH suite runs only with it.
+    static var eslAddress: String? {
+        ProcessInfo.processInfo.environment["HOTLINE_TEST_FREESWITCH_ESL"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    static var eslPassword: String {
+        ProcessInfo.processInfo.environment["HOTLINE_TEST_FREESWITCH_PASSWORD"] ?? "ClueCon"
+    }
+
     static var binDirectory: String {
         if let configured = ProcessInfo.processInfo.environment["HOTLINE_BIN_DIR"] { return configured }
         let executable =
@@ -25,11 +35,20 @@ enum LiveEnvironment {
 
     /// Kills the running Asterisk (SIGKILL, as a crash); the script's supervisor starts it again.
     static func killAsterisk() throws {
-        guard let path = ProcessInfo.processInfo.environment["HOTLINE_TEST_ASTERISK_PIDFILE"],
+        try killPBX(pidFileVariable: "HOTLINE_TEST_ASTERISK_PIDFILE", name: "Asterisk")
+    }
+
+    /// Kills the running FreeSWITCH (SIGKILL, as a crash); the script's supervisor starts it again.
+    static func killFreeSWITCH() throws {
+        try killPBX(pidFileVariable: "HOTLINE_TEST_FREESWITCH_PIDFILE", name: "FreeSWITCH")
+    }
+
+    private static func killPBX(pidFileVariable: String, name: String) throws {
+        guard let path = ProcessInfo.processInfo.environment[pidFileVariable],
             let text = try? String(contentsOfFile: path, encoding: .utf8),
             let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines))
-        else { throw LiveSetupError("no Asterisk pid file: run `make pbx-test`") }
-        guard kill(pid, SIGKILL) == 0 else { throw LiveSetupError("cannot kill Asterisk (pid \(pid))") }
+        else { throw LiveSetupError("no \(name) pid file: run `make pbx-test`") }
+        guard kill(pid, SIGKILL) == 0 else { throw LiveSetupError("cannot kill \(name) (pid \(pid))") }
     }
 
     /// A database of the test's own on the throwaway cluster.
@@ -72,6 +91,14 @@ enum LiveEnvironment {
         let stderr = (try? String(contentsOfFile: directory + "/err", encoding: .utf8)) ?? ""
         guard status == 0 else { throw LiveSetupError("\(command.joined(separator: " ")): \(stdout)\(stderr)") }
         return (status, stdout)
+    }
+}
+
+extension JSONValue {
+    /// Whether a call of the register has ended.
+    var isFinishedCall: Bool {
+        if case .string = self["ended_at"] { return true }
+        return false
     }
 }
 
@@ -151,6 +178,18 @@ final class LiveDaemon {
         return calls
     }
 
+    /// Polls the register until it holds `count` calls, every one ended, and returns them.
+    func finishedCalls(_ count: Int, timeout: TimeInterval = 30) throws -> [JSONValue] {
+        try calls(timeout: timeout) { calls in calls.count == count && calls.allSatisfy(\.isFinishedCall) }
+    }
+
+    /// The types of a call's events, sorted.
+    func eventTypes(of call: JSONValue) throws -> [String] {
+        guard let id = call["call"]?.stringValue else { throw LiveSetupError("a call without an id: \(call)") }
+        let events = try json(["call", "show", id])["events"]?.arrayValue ?? []
+        return events.compactMap { $0["type"]?.stringValue }.sorted()
+    }
+
     /// Two departments' staff: zhangsan on 8001 (rank 2), lisi on 8002 (rank 5), wangwu without an extension.
     func addStaff() throws {
         try ctl(["dept", "add", "SVC", "--name", "客服部"])
@@ -182,17 +221,20 @@ final class LiveDaemon {
     }
 }
 
-/// The real `hotline-pbx-bridge asterisk`, with its state directory kept across restarts.
+/// The real `hotline-pbx-bridge asterisk` or `freeswitch`, with its state directory kept across restarts.
 final class LiveBridge {
     let directory: String
     let arguments: [String]
     let environment: [String: String]
+    /// What the bridge logs once the PBX accepted it.
+    let connectedMarker: String
     private(set) var process: ChildProcess
     private var runs = 0
 
+    /// The Asterisk bridge.
     /// - Parameter ami: the manager to use; by default the Asterisk that `make pbx-test` started.
     /// - Parameter environment: added to the bridge's (a stand-in NOTIFY_SOCKET).
-    init(
+    convenience init(
         daemon: LiveDaemon,
         ami: String? = nil,
         secret: String = LiveEnvironment.amiSecret,
@@ -202,17 +244,32 @@ final class LiveBridge {
         guard let ami = ami ?? LiveEnvironment.amiAddress else {
             throw LiveSetupError("no Asterisk: run `make pbx-test`")
         }
-        directory = daemon.directory + "/bridge"
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let secretFile = directory + "/ami.secret"
-        try (secret + "\n").write(toFile: secretFile, atomically: true, encoding: .utf8)
-        arguments =
+        try self.init(daemon: daemon, secret: secret, connectedMarker: "logged in to AMI", environment: environment) {
+            secretFile in
             [
                 "asterisk", "--ami", ami, "--user", LiveEnvironment.amiUser, "--secret-file", secretFile,
-                "--pbx-socket",
-                daemon.pbxSocket, "--state-dir", directory + "/state", "--queue", "complaints",
+                "--queue", "complaints",
             ] + extra
+        }
+    }
+
+    /// A bridge whose PBX arguments `pbxArguments` makes from the path of the secret file it wrote; the hotlined
+    /// socket and the state directory are added.
+    init(
+        daemon: LiveDaemon,
+        secret: String,
+        connectedMarker: String,
+        environment: [String: String] = [:],
+        pbxArguments: (String) -> [String]
+    ) throws {
+        directory = daemon.directory + "/bridge"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let secretFile = directory + "/pbx.secret"
+        try (secret + "\n").write(toFile: secretFile, atomically: true, encoding: .utf8)
+        arguments =
+            pbxArguments(secretFile) + ["--pbx-socket", daemon.pbxSocket, "--state-dir", directory + "/state"]
         self.environment = environment
+        self.connectedMarker = connectedMarker
         process = try Self.start(arguments, log: directory + "/bridge-0.log", environment: environment)
         runs = 1
     }
@@ -237,14 +294,17 @@ final class LiveBridge {
             .joined(separator: "\n--- restart ---\n")
     }
 
-    /// Waits until this run has logged in to AMI.
+    /// How many times the bridge has been connected to the PBX, over all runs.
+    var connections: Int { log.components(separatedBy: connectedMarker).count - 1 }
+
+    /// Waits until this run has logged in to the PBX.
     func waitForLogin(timeout: TimeInterval = 30) throws {
         let run = runs - 1
         var logged = false
         try LiveEnvironment.waitUntil(timeout: timeout) {
             guard process.isRunning else { throw LiveSetupError("the bridge exited: \(log)") }
             let text = (try? String(contentsOfFile: directory + "/bridge-\(run).log", encoding: .utf8)) ?? ""
-            logged = text.contains("logged in to AMI")
+            logged = text.contains(connectedMarker)
             return logged
         }
         guard logged else { throw LiveSetupError("the bridge did not log in: \(log)") }

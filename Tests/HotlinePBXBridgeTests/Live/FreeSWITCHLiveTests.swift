@@ -1,0 +1,220 @@
+import Foundation
+import HotlineProtocol
+import HotlineSystem
+import Testing
+
+/// The bridge end to end: a real FreeSWITCH 1.10.12 (mod_callcenter queue `complaints`, loopback agents 8001 and
+/// 8002 whose phones answer and talk 3 s), the real `hotline-pbx-bridge freeswitch`, a real hotlined on
+/// PostgreSQL; checked through `hotlinectl`.
+///
+/// Run by `make pbx-test`, which builds and starts FreeSWITCH and fails when this suite did not pass. The tests
+/// share one FreeSWITCH, so they run one after the other and each starts with no calls and both agents on a break
+/// (logged in, offered no calls) unless it says otherwise.
+@Suite(
+    "FreeSWITCH live",
+    .serialized,
+    .enabled(if: LiveEnvironment.eslAddress != nil, "needs the FreeSWITCH that `make pbx-test` starts")
+)
+struct FreeSWITCHLiveTests {
+    /// The agents are mod_callcenter's names for the extensions; the agent map names the staff on them.
+    private static let agentMap = "# agent  staff login\n8001 zhangsan\n8002 = lisi\n"
+
+    /// A daemon with staff, a bridge subscribed to the event socket, and the PBX with no calls and both agents on a
+    /// break.
+    private func start(bridgeOptions: [String] = [], useConfigFile: Bool = false) throws -> (
+        LiveDaemon, LiveBridge, FreeSWITCHDriver
+    ) {
+        // FreeSWITCH may still be coming back from the restart test.
+        var driver: FreeSWITCHDriver?
+        LiveEnvironment.waitUntil(timeout: 60) {
+            driver = try? FreeSWITCHDriver()
+            return driver != nil
+        }
+        let pbx = try driver ?? FreeSWITCHDriver()
+        var quiet = false
+        try LiveEnvironment.waitUntil(timeout: 60) {
+            quiet = try pbx.channelsUp() == 0
+            return quiet
+        }
+        guard quiet else { throw LiveSetupError("calls of an earlier test are still up") }
+        for agent in ["8001", "8002"] { try pbx.setStatus(agent, "On Break") }
+        let daemon = try LiveDaemon()
+        try daemon.addStaff()
+        let mapFile = daemon.directory + "/agents.map"
+        try Self.agentMap.write(toFile: mapFile, atomically: true, encoding: .utf8)
+        guard let esl = LiveEnvironment.eslAddress else { throw LiveSetupError("no FreeSWITCH") }
+        let bridge = try LiveBridge(
+            daemon: daemon,
+            secret: LiveEnvironment.eslPassword,
+            connectedMarker: "subscribed to FreeSWITCH events"
+        ) { passwordFile in
+            guard useConfigFile else {
+                return [
+                    "freeswitch", "--esl", esl, "--password-file", passwordFile, "--queue", "complaints",
+                    "--agent-map", mapFile,
+                ] + bridgeOptions
+            }
+            // The keys of deploy/pbx-bridge-freeswitch.toml.
+            let config = daemon.directory + "/pbx-bridge-freeswitch.toml"
+            let text = """
+                esl = "\(esl)"
+                password_file = "\(passwordFile)"
+                queue = ["complaints"]
+                agent_map = "\(mapFile)"
+                system_name = "fs1"
+
+                """
+            try? text.write(toFile: config, atomically: true, encoding: .utf8)
+            return ["freeswitch", "--config", config] + bridgeOptions
+        }
+        try bridge.waitForLogin()
+        return (daemon, bridge, pbx)
+    }
+
+    @Test("an answered queue call arrives with caller name and number and the answering agent as first responder")
+    func answered() throws {
+        let (daemon, bridge, pbx) = try start(useConfigFile: true)
+        try pbx.setStatus("8001", "Available")
+        try pbx.call(number: "13812345678", name: "王女士")
+        let calls = try daemon.finishedCalls(1)
+        #expect(calls.count == 1, "\(bridge.log)")
+        let call = try #require(calls.first)
+        #expect(call["from"] == .string("13812345678"))
+        #expect(call["from_name"] == .string("王女士"))
+        #expect(call["to"] == .string("12345"))
+        #expect(call["queue"] == .string("complaints"))
+        #expect(call["outcome"] == .string("answered"))
+        #expect(call["first_responder"] == .string("zhangsan"))
+        #expect(call["answered_by"] == .array([.string("8001")]))
+        #expect(try daemon.eventTypes(of: call) == ["call.answered", "call.ended", "call.offered"])
+        let events = try daemon.json(["call", "show", try #require(call["call"]?.stringValue)])["events"]
+        #expect(events?.arrayValue?.allSatisfy { $0["id"]?.stringValue?.hasPrefix("fs1-") == true } == true)
+        #expect(!bridge.log.contains(LiveEnvironment.eslPassword), "the password is never logged")
+    }
+
+    @Test("a caller who gives up while every agent is on a break is a missed call with no first responder")
+    func abandoned() throws {
+        let (daemon, bridge, pbx) = try start()
+        let caller = try pbx.call(number: "13900001111", name: "李先生")
+        _ = try daemon.calls { $0.count == 1 }
+        try pbx.hangUp(caller)
+        let calls = try daemon.finishedCalls(1)
+        #expect(calls.count == 1, "\(bridge.log)")
+        let call = try #require(calls.first)
+        #expect(call["outcome"] == .string("abandoned"))
+        #expect(call["from"] == .string("13900001111"))
+        #expect(call["from_name"] == .string("李先生"))
+        #expect(call["first_responder"] == nil || call["first_responder"] == .null)
+        let missed = try daemon.json(["calls", "--missed"]).arrayValue ?? []
+        #expect(missed.map { $0["call"] } == [call["call"]])
+    }
+
+    @Test("a withheld number is recorded as --withheld-number, without a caller name")
+    func withheld() throws {
+        let (daemon, bridge, pbx) = try start(bridgeOptions: ["--withheld-number", "10000"])
+        let caller = try pbx.call(number: "anonymous", name: "Anonymous")
+        _ = try daemon.calls { $0.count == 1 }
+        try pbx.hangUp(caller)
+        let calls = try daemon.finishedCalls(1)
+        #expect(calls.count == 1, "\(bridge.log)")
+        let call = try #require(calls.first)
+        #expect(call["from"] == .string("10000"))
+        #expect(call["from_name"] == nil || call["from_name"] == .null)
+        #expect(call["outcome"] == .string("abandoned"))
+    }
+
+    @Test("kill -9 of the bridge in mid-call and a restart: the call is whole and counted once")
+    func bridgeKilledMidCall() throws {
+        let (daemon, bridge, pbx) = try start()
+        try pbx.call(number: "13812345678", name: "王女士")
+        // The caller waits in the queue: offered has reached hotlined, nothing else can have happened yet.
+        let offered = try daemon.calls { $0.count == 1 }
+        #expect(offered.first?.isFinishedCall == false, "\(bridge.log)")
+        bridge.kill()
+        try bridge.restart()
+        try bridge.waitForLogin()
+        try pbx.setStatus("8001", "Available")
+        let calls = try daemon.finishedCalls(1, timeout: 40)
+        #expect(calls.count == 1, "\(bridge.log)")
+        let call = try #require(calls.first)
+        #expect(call["outcome"] == .string("answered"))
+        #expect(call["from_name"] == .string("王女士"))
+        #expect(call["first_responder"] == .string("zhangsan"))
+        #expect(try daemon.eventTypes(of: call) == ["call.answered", "call.ended", "call.offered"])
+    }
+
+    @Test("hotlined restarted under the bridge: events made while it was down arrive when it is back")
+    func hotlinedRestarted() throws {
+        let (daemon, bridge, pbx) = try start()
+        try pbx.setStatus("8001", "Available")
+        daemon.stop()
+        try pbx.call(number: "13600003333", name: "孙女士")
+        // The bridge has noticed: it could not deliver the call's first event.
+        LiveEnvironment.waitUntil(timeout: 30) { bridge.log.contains("is unreachable") }
+        #expect(bridge.log.contains("is unreachable"))
+        try daemon.startAgain()
+        let calls = try daemon.finishedCalls(1, timeout: 60)
+        #expect(calls.count == 1, "\(bridge.log)")
+        let call = try #require(calls.first)
+        #expect(call["from"] == .string("13600003333"))
+        #expect(call["outcome"] == .string("answered"))
+        #expect(call["first_responder"] == .string("zhangsan"))
+    }
+
+    @Test(
+        "FreeSWITCH killed and restarted under the bridge in mid-call: the lost call ends failed, the next one arrives"
+    )
+    func freeSWITCHRestarted() throws {
+        let (daemon, bridge, pbx) = try start()
+        try pbx.call(number: "13300005555", name: "吴女士")
+        _ = try daemon.calls { $0.count == 1 }
+        // A crash: no hang-ups; only `show channels` after the new subscription tells the bridge the call is gone.
+        try LiveEnvironment.killFreeSWITCH()
+        var reconnected = false
+        try LiveEnvironment.waitUntil(timeout: 90) {
+            guard bridge.process.isRunning else { throw LiveSetupError("the bridge exited: \(bridge.log)") }
+            reconnected = bridge.connections >= 2
+            return reconnected
+        }
+        #expect(reconnected, "\(bridge.log)")
+        let lost = try daemon.finishedCalls(1)
+        let id = try #require(lost.first?["call"]?.stringValue, "\(bridge.log)")
+        #expect(lost.first?.isFinishedCall == true, "\(bridge.log)")
+        let events = try daemon.json(["call", "show", id])["events"]?.arrayValue ?? []
+        let eventIDs = events.compactMap { $0["id"]?.stringValue }
+        #expect(eventIDs.contains("freeswitch-\(id)-ended"), "\(events)")
+        #expect(bridge.log.contains("call \(id) is gone from the PBX: ended failed"))
+
+        var again: FreeSWITCHDriver?
+        LiveEnvironment.waitUntil(timeout: 30) {
+            again = try? FreeSWITCHDriver()
+            return again != nil
+        }
+        let next = try again ?? FreeSWITCHDriver()
+        try next.setStatus("8001", "Available")
+        try next.setStatus("8002", "On Break")
+        try next.call(number: "13300006666", name: "郑先生")
+        let calls = try daemon.finishedCalls(2)
+        #expect(calls.count == 2, "\(bridge.log)")
+        let second = calls.first { $0["from"] == .string("13300006666") }
+        #expect(second?["first_responder"] == .string("zhangsan"))
+        #expect(second?["outcome"] == .string("answered"))
+    }
+
+    @Test("a burst of calls on two agents: every call registered once, each answered by one of them")
+    func burst() throws {
+        let (daemon, bridge, pbx) = try start()
+        try pbx.setStatus("8001", "Available")
+        try pbx.setStatus("8002", "Available")
+        let numbers = (0..<8).map { "1390000\(String(format: "%04d", $0))" }
+        for (index, number) in numbers.enumerated() {
+            try pbx.call(number: number, name: "来电\(index)")
+        }
+        let calls = try daemon.finishedCalls(numbers.count, timeout: 120)
+        #expect(calls.count == numbers.count, "\(bridge.log)")
+        #expect(Set(calls.compactMap { $0["from"]?.stringValue }) == Set(numbers))
+        #expect(calls.allSatisfy { $0["outcome"] == .string("answered") })
+        let responders = Set(calls.compactMap { $0["first_responder"]?.stringValue })
+        #expect(responders == ["zhangsan", "lisi"], "both agents took calls")
+    }
+}
