@@ -88,12 +88,14 @@ public enum Daemon {
             logger: logger
         )
         let pbx = PBXServer(listener: pbxListener.socket, ingestor: ingestor, logger: logger)
+        let anchors = try AnchorLog(stateDirectory: configuration.stateDirectory, logger: logger)
         let scheduler = DeadlineScheduler(
             conninfo: database.conninfo,
             schema: schema,
             clock: clock,
             rules: rules,
             timeZone: configuration.zone,
+            anchors: anchors,
             logger: logger
         )
         let handler = ControlHandler(
@@ -103,6 +105,7 @@ public enum Daemon {
             clock: clock,
             timeZone: configuration.zone,
             logger: logger,
+            anchors: anchors,
             statusSource: { DaemonStatus(spoolDepth: ingestor.spoolDepth, pbxConnections: pbx.connectionCount) },
             deadlinesChanged: { scheduler.wake() }
         )

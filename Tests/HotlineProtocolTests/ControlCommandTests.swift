@@ -90,6 +90,13 @@ struct ControlCommandTests {
             .qaStats(period: ReportingPeriod(parsing: "2026-Q4")!, assessment: false),
             .qaStats(period: ReportingPeriod(parsing: "2026-11")!, assessment: true),
             .auditVerify(id: nil), .auditVerify(id: "42"),
+            .auditVerify(
+                id: nil,
+                anchors: [
+                    AnchorChain.File(name: "anchors-b-1-2026-11.log", text: "line one\nline two\n"),
+                    AnchorChain.File(name: "copy.log", text: ""),
+                ]
+            ),
         ]
     }()
 

@@ -16,6 +16,8 @@ public final class ControlHandler: Sendable {
     var complaintRules: ComplaintContext { ruleBook.current }
     /// Called after anything that may change what is due next (a clock move, a transition).
     let deadlinesChanged: @Sendable () -> Void
+    /// Where committed hops are anchored outside the database (issue 17).
+    let anchors: AnchorLog
     private let statusSource: @Sendable () -> DaemonStatus
 
     public init(
@@ -25,9 +27,11 @@ public final class ControlHandler: Sendable {
         clock: any HotlineClock,
         timeZone: TimeZone,
         logger: Logger,
+        anchors: AnchorLog,
         statusSource: @escaping @Sendable () -> DaemonStatus,
         deadlinesChanged: @escaping @Sendable () -> Void = {}
     ) {
+        self.anchors = anchors
         self.deadlinesChanged = deadlinesChanged
         self.database = database
         self.schema = schema
@@ -203,7 +207,7 @@ public final class ControlHandler: Sendable {
             return try qaEscalations(from: from, to: to, department: department, caller: caller, language: language)
         case .qaStats(let period, let assessment):
             return try qaStats(period, assessment: assessment, caller: caller, language: language)
-        case .auditVerify(let id): return try verifyAudit(id, language: language)
+        case .auditVerify(let id, let files): return try verifyAudit(id, anchorFiles: files, language: language)
         case .dutySet(let login, let from, let to):
             return try setDuty(login: login, from: from, to: to, caller: caller, language: language)
         case .dutyShow(let at): return try dutyShifts(at: at)

@@ -20,6 +20,7 @@ public final class DeadlineScheduler: Sendable {
     private let rules: RuleBook
     private let timeZone: TimeZone
     private let logger: Logger
+    private let anchors: AnchorLog
     private let wakeUp = DispatchSemaphore(value: 0)
     private let stopped = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
@@ -34,8 +35,10 @@ public final class DeadlineScheduler: Sendable {
         clock: any HotlineClock,
         rules: RuleBook,
         timeZone: TimeZone,
+        anchors: AnchorLog,
         logger: Logger
     ) {
+        self.anchors = anchors
         self.conninfo = conninfo
         self.schema = schema
         self.clock = clock
@@ -122,7 +125,8 @@ public final class DeadlineScheduler: Sendable {
         }
         // SPEC §2: resolved and replied cases close after the quiet period; claimed like deadlines, so each closes
         // once however many daemons run.
-        let closed = try ComplaintStore.closeQuietCases(at: now, context: rules, on: connection)
+        let (closed, closingHops) = try ComplaintStore.closeQuietCases(at: now, context: rules, on: connection)
+        anchors.anchorCommitted(closingHops, logger: logger)
         for id in closed {
             logger.info(
                 "complaint closed after its quiet period without feedback",

@@ -101,12 +101,16 @@ public struct ControlError: Error, Sendable, Equatable, CustomStringConvertible 
     /// The role that was missing, when a role refused.
     public var role: String?
     public var message: String
+    /// A document that goes with the refusal, for `--json`: `audit verify` lists every discrepancy in it while the
+    /// message names the first. Absent from the wire when nil.
+    public var details: JSONValue?
 
-    public init(code: Code, rule: String? = nil, role: String? = nil, message: String) {
+    public init(code: Code, rule: String? = nil, role: String? = nil, message: String, details: JSONValue? = nil) {
         self.code = code
         self.rule = rule
         self.role = role
         self.message = message
+        self.details = details
     }
 
     /// An error in both languages; the daemon answers in the language the request asked for.
@@ -117,12 +121,14 @@ public struct ControlError: Error, Sendable, Equatable, CustomStringConvertible 
     public var description: String { message }
 
     var json: JSONValue {
-        .object([
+        var fields: [(String, JSONValue)] = [
             ("code", .string(code.rawValue)),
             ("rule", rule.map(JSONValue.string) ?? .null),
             ("role", role.map(JSONValue.string) ?? .null),
             ("message", .string(message)),
-        ])
+        ]
+        if let details { fields.append(("details", details)) }
+        return .object(fields)
     }
 
     init(json: JSONValue) {
@@ -130,6 +136,7 @@ public struct ControlError: Error, Sendable, Equatable, CustomStringConvertible 
         self.rule = json["rule"]?.stringValue
         self.role = json["role"]?.stringValue
         self.message = json["message"]?.stringValue ?? "unknown error"
+        self.details = json["details"]
     }
 }
 

@@ -268,4 +268,24 @@ public enum ComplaintQueries {
         }
         return results
     }
+
+    /// Every stored hop's hash by complaint and sequence (of complaint `id` only, when given), for comparing the
+    /// database with the anchors written outside it (issue 17).
+    public static func hopHashes(_ id: String?, on connection: PGConnection) throws -> [String: [Int: [UInt8]]] {
+        var hashes: [String: [Int: [UInt8]]] = [:]
+        if let id, Int64(id) == nil { return hashes }
+        let rows = try connection.query(
+            """
+            SELECT complaint_id, seq, encode(hash, 'hex') AS hash FROM hotline.hops
+            WHERE $1::bigint IS NULL OR complaint_id = $1::bigint
+            """,
+            [id.flatMap { Int64($0) }]
+        )
+        for row in rows {
+            let complaint = String(try row.decode("complaint_id", as: Int64.self))
+            hashes[complaint, default: [:]][try row.decode("seq", as: Int.self)] =
+                Hex.decode(try row.decode("hash")) ?? []
+        }
+        return hashes
+    }
 }

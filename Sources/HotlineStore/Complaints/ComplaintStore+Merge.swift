@@ -5,7 +5,8 @@ extension ComplaintStore {
     /// `complaint merge DUPLICATE --into SURVIVOR`: decided by ``ComplaintWorkflow/merge(_:into:survivorMergedInto:reason:by:policy:)``
     /// and written in one transaction — the duplicate closed with its hop and its pending deadlines cancelled,
     /// `merged_into` set, and a hop on the survivor. Both rows are locked in id order, so two merges of the same
-    /// pair cannot deadlock.
+    /// pair cannot deadlock. Returns the hops written on both, committed, to be anchored.
+    @discardableResult
     public static func merge(
         _ duplicateID: String,
         into survivorID: String,
@@ -14,7 +15,7 @@ extension ComplaintStore {
         at now: Date,
         context: ComplaintContext,
         on connection: PGConnection
-    ) throws {
+    ) throws -> [AnchoredHop] {
         try retryingConflicts {
             try connection.transaction { connection in
                 var snapshots: [String: (ComplaintSnapshot, Date)] = [:]
@@ -39,7 +40,7 @@ extension ComplaintStore {
                     by: actor,
                     policy: context.workflow
                 )
-                try write(
+                let duplicateHops = try write(
                     merge.duplicate,
                     complaint: duplicateID,
                     receivedAt: receivedAt,
@@ -52,7 +53,8 @@ extension ComplaintStore {
                     [duplicateID, survivorID]
                 )
                 // The survivor's state, deadlines and quiet period stay as they are: only its trail records the merge.
-                try appendHops(merge.survivor.hops, complaint: survivorID, at: now, on: connection)
+                return duplicateHops
+                    + (try appendHops(merge.survivor.hops, complaint: survivorID, at: now, on: connection))
             }
         }
     }

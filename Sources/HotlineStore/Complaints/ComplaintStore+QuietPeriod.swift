@@ -15,7 +15,7 @@ extension ComplaintStore {
     }
 
     /// Closes, as the daemon (``ActingStaff/daemon``), the resolved and replied cases whose quiet period ended by
-    /// `now`, and returns their ids.
+    /// `now`, and returns their ids and the closing hops, committed, to be anchored.
     ///
     /// The cases are claimed with `FOR NO KEY UPDATE SKIP LOCKED` (see ``lockSnapshot``), so two daemons on one
     /// database never close the same case twice, and a case someone is acting on at this moment waits for the next
@@ -26,7 +26,7 @@ extension ComplaintStore {
         limit: Int = quietCloseBatch,
         context: ComplaintContext,
         on connection: PGConnection
-    ) throws -> [String] {
+    ) throws -> (closed: [String], hops: [AnchoredHop]) {
         // The scheduler asks every pass, and nearly always nothing is due: one index probe then, not a transaction.
         let work = try connection.query(
             """
@@ -37,7 +37,7 @@ extension ComplaintStore {
             """,
             [now]
         ).first
-        guard try work?.decode("due", as: Bool.self) == true else { return [] }
+        guard try work?.decode("due", as: Bool.self) == true else { return ([], []) }
         return try connection.transaction { connection in
             try startWaiting(limit: limit, context: context, on: connection)
             let due = try connection.query(
@@ -51,6 +51,7 @@ extension ComplaintStore {
                 [now, limit]
             )
             var closed: [String] = []
+            var hops: [AnchoredHop] = []
             for row in due {
                 let id = String(try row.decode("id", as: Int64.self))
                 guard let (snapshot, receivedAt) = try lockSnapshot(id, on: connection) else { continue }
@@ -61,10 +62,17 @@ extension ComplaintStore {
                     policy: context.workflow,
                     departmentExists: { _ in false }
                 )
-                try write(transition, complaint: id, receivedAt: receivedAt, at: now, context: context, on: connection)
+                hops += try write(
+                    transition,
+                    complaint: id,
+                    receivedAt: receivedAt,
+                    at: now,
+                    context: context,
+                    on: connection
+                )
                 closed.append(id)
             }
-            return closed
+            return (closed, hops)
         }
     }
 

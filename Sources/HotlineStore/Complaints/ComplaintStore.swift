@@ -43,14 +43,15 @@ public struct ComplaintContext: Sendable {
 /// Complaints in PostgreSQL: filing, transitions decided by ``ComplaintWorkflow`` and written in one transaction
 /// with their signed hops (R9), deadlines and escalations.
 public enum ComplaintStore {
-    /// Files a complaint; the filer must be the first responder of the call, or a supervisor (R2).
+    /// Files a complaint; the filer must be the first responder of the call, or a supervisor (R2). Returns its id
+    /// and the hops written, for the daemon to anchor once the transaction has committed (issue 17).
     public static func file(
         _ filing: ComplaintFiling,
         by actor: ActingStaff,
         at now: Date,
         context: ComplaintContext,
         on connection: PGConnection
-    ) throws -> String {
+    ) throws -> (id: String, hops: [AnchoredHop]) {
         try connection.transaction { connection in
             var filing = filing
             var receivedAt = now
@@ -110,13 +111,21 @@ public enum ComplaintStore {
                 by: actor,
                 policy: context.workflow
             )
-            try write(transition, complaint: id, receivedAt: receivedAt, at: now, context: context, on: connection)
-            return id
+            let hops = try write(
+                transition,
+                complaint: id,
+                receivedAt: receivedAt,
+                at: now,
+                context: context,
+                on: connection
+            )
+            return (id, hops)
         }
     }
 
     /// Carries out `action` on complaint `id` if the workflow allows it; the complaint row is locked meanwhile,
-    /// so two people acting on one complaint take turns.
+    /// so two people acting on one complaint take turns. Returns the hops written, committed, to be anchored.
+    @discardableResult
     public static func act(
         _ action: ComplaintAction,
         on id: String,
@@ -124,7 +133,7 @@ public enum ComplaintStore {
         at now: Date,
         context: ComplaintContext,
         on connection: PGConnection
-    ) throws {
+    ) throws -> [AnchoredHop] {
         try retryingConflicts {
             try actOnce(action, on: id, by: actor, at: now, context: context, on: connection)
         }
@@ -137,7 +146,7 @@ public enum ComplaintStore {
         at now: Date,
         context: ComplaintContext,
         on connection: PGConnection
-    ) throws {
+    ) throws -> [AnchoredHop] {
         try connection.transaction { connection in
             guard let (snapshot, receivedAt) = try lockSnapshot(id, on: connection) else {
                 throw ComplaintStoreError.complaintNotFound(id)
@@ -156,7 +165,14 @@ public enum ComplaintStore {
                     [id, satisfaction, comment]
                 )
             }
-            try write(transition, complaint: id, receivedAt: receivedAt, at: now, context: context, on: connection)
+            return try write(
+                transition,
+                complaint: id,
+                receivedAt: receivedAt,
+                at: now,
+                context: context,
+                on: connection
+            )
         }
     }
 
@@ -198,6 +214,7 @@ public enum ComplaintStore {
     }
 
     /// Writes a transition: the complaint's new state, its hops chained by hash, deadline changes, escalations.
+    /// Returns the hops written.
     static func write(
         _ transition: ComplaintTransition,
         complaint id: String,
@@ -205,7 +222,7 @@ public enum ComplaintStore {
         at now: Date,
         context: ComplaintContext,
         on connection: PGConnection
-    ) throws {
+    ) throws -> [AnchoredHop] {
         let after = transition.after
         try connection.command(
             """
@@ -220,7 +237,7 @@ public enum ComplaintStore {
                 try quietUntil(after.state, from: now, context: context),
             ]
         )
-        try appendHops(transition.hops, complaint: id, at: now, on: connection)
+        let hops = try appendHops(transition.hops, complaint: id, at: now, on: connection)
         // SPEC §10: the people the workflow names are told in this very transaction (the outbox).
         try NoticeStore.write(transition.notices, complaint: id, at: now, on: connection)
         for change in transition.deadlineChanges {
@@ -246,11 +263,17 @@ public enum ComplaintStore {
                 ]
             )
         }
+        return hops
     }
 
-    /// Appends hops after the complaint's last one, each hashed over its content and the previous hash (R9).
-    static func appendHops(_ drafts: [HopDraft], complaint id: String, at now: Date, on connection: PGConnection) throws
-    {
+    /// Appends hops after the complaint's last one, each hashed over its content and the previous hash (R9), and
+    /// returns them as they are to be anchored outside the database once the transaction commits.
+    static func appendHops(
+        _ drafts: [HopDraft],
+        complaint id: String,
+        at now: Date,
+        on connection: PGConnection
+    ) throws -> [AnchoredHop] {
         let last = try connection.query(
             "SELECT seq, encode(hash, 'hex') AS hash FROM hotline.hops WHERE complaint_id = $1::bigint ORDER BY seq DESC LIMIT 1",
             [id]
@@ -259,6 +282,7 @@ public enum ComplaintStore {
         var previous = try last.flatMap { try $0.decodeIfPresent("hash", as: String.self) }.flatMap(Hex.decode)
         let micros = Int64((now.timeIntervalSince1970 * 1_000_000).rounded())
         let at = Date(timeIntervalSince1970: Double(micros) / 1_000_000)
+        var written: [AnchoredHop] = []
         for draft in drafts {
             sequence += 1
             let content = HopContent(complaintID: id, sequence: sequence, atMicroseconds: micros, draft: draft)
@@ -278,11 +302,13 @@ public enum ComplaintStore {
                 ]
             )
             previous = hash
+            written.append(AnchoredHop(complaintID: id, sequence: sequence, hash: hash, atMicroseconds: micros))
         }
         try connection.command(
             "UPDATE hotline.complaints SET hop_head = decode($2, 'hex') WHERE id = $1::bigint",
             [id, previous.map(Hex.encode)]
         )
+        return written
     }
 
     private static func apply(

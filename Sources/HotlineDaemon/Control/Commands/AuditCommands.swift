@@ -1,14 +1,39 @@
+import Foundation
 import HotlineCore
 import HotlineProtocol
 import HotlineStore
 
-/// `audit verify`: recomputes the signed hop chains (R9) and names the first hop that does not match.
+/// `audit verify`: recomputes the signed hop chains (R9) and compares the database with the anchor files written
+/// outside it (issue 17): this daemon's own, and those sent with `--anchors`. Anything wrong is an R9 refusal
+/// naming the first discrepancy, with the whole report attached for `--json`.
 extension ControlHandler {
-    func verifyAudit(_ id: String?, language: Language) throws -> JSONValue {
-        let results = try database.withConnectionBlocking { connection in
-            try ComplaintQueries.verify(id, on: connection)
+    func verifyAudit(_ id: String?, anchorFiles sent: [AnchorChain.File], language: Language) throws -> JSONValue {
+        let own: [AnchorChain.File]
+        do {
+            own = try anchors.ownFiles()
+        } catch {
+            throw ControlError(
+                code: .unavailable,
+                zh: "无法读取锚定文件：\(error)",
+                en: "cannot read the anchor files: \(error)",
+                language: language
+            )
         }
-        if let id, results.isEmpty {
+        // A file sent that is one of our own (same name) is read once, from our directory.
+        let ownNames = Set(own.map { ($0.name as NSString).lastPathComponent })
+        let files = own + sent.filter { !ownNames.contains(($0.name as NSString).lastPathComponent) }
+        var located: [AnchorChain.Located] = []
+        var breaks: [AnchorChain.Break] = []
+        for series in AnchorLog.series(of: files) {
+            let read = AnchorChain.read(series)
+            located += read.hops
+            breaks += read.breaks
+        }
+        if let id { located = located.filter { $0.hop.complaintID == id } }
+        let (results, stored) = try database.withConnectionBlocking { connection in
+            (try ComplaintQueries.verify(id, on: connection), try ComplaintQueries.hopHashes(id, on: connection))
+        }
+        if let id, results.isEmpty, located.isEmpty {
             throw ControlError(
                 code: .notFound,
                 zh: "没有投诉 \(id)",
@@ -22,19 +47,61 @@ extension ControlHandler {
             guard case .brokenAt(let sequence, let reason) = result else { return nil }
             return (complaint, sequence, reason)
         }
+        let compared = AnchorAudit.compare(anchors: located, breaks: breaks, stored: stored)
+        let report = AuditReport(
+            complaints: results.count,
+            ok: broken.isEmpty && compared.discrepancies.isEmpty,
+            broken: broken.map {
+                AuditReport.BrokenChain(
+                    complaint: $0.complaint,
+                    hop: $0.hop,
+                    reason: $0.reason.message.text(in: language)
+                )
+            },
+            anchorFiles: files.map(\.name),
+            anchoredHops: compared.anchored,
+            notAnchoredHops: compared.notAnchored,
+            discrepancies: compared.discrepancies.map {
+                AuditReport.Discrepancy(
+                    kind: $0.kind,
+                    complaint: $0.complaint,
+                    hop: $0.sequence,
+                    file: $0.file,
+                    line: $0.line,
+                    message: $0.message.text(in: language)
+                )
+            }
+        )
         // A broken chain is a refusal under R9 (exit 3), naming the first complaint and hop that do not match.
         if let first = broken.first {
             let more = broken.count > 1 ? broken.count : 0
+            let extra = compared.discrepancies.count
             throw ControlError(
                 code: .refused,
                 rule: "R9",
-                zh: "R9：投诉 \(first.complaint) 的签名记录在第 \(first.hop) 步（hop \(first.hop)）核验不符：\(first.reason.message.zh)"
-                    + (more > 0 ? "（共 \(more) 件投诉不符）" : ""),
-                en: "R9: the signed trail of complaint \(first.complaint) does not verify at hop \(first.hop): "
-                    + first.reason.message.en + (more > 0 ? " (\(more) complaints broken)" : ""),
-                language: language
+                message: LocalizedText(
+                    zh:
+                        "R9：投诉 \(first.complaint) 的签名记录在第 \(first.hop) 步（hop \(first.hop)）核验不符：\(first.reason.message.zh)"
+                        + (more > 0 ? "（共 \(more) 件投诉不符）" : "") + (extra > 0 ? "（另有 \(extra) 处与锚定不符）" : ""),
+                    en: "R9: the signed trail of complaint \(first.complaint) does not verify at hop \(first.hop): "
+                        + first.reason.message.en + (more > 0 ? " (\(more) complaints broken)" : "")
+                        + (extra > 0 ? " (\(extra) discrepancies with the anchors)" : "")
+                ).text(in: language),
+                details: report.json
             )
         }
-        return AuditReport(complaints: results.count, ok: true, broken: []).json
+        if let first = compared.discrepancies.first {
+            let extra = compared.discrepancies.count - 1
+            throw ControlError(
+                code: .refused,
+                rule: "R9",
+                message: LocalizedText(
+                    zh: first.message.zh + (extra > 0 ? "（另有 \(extra) 处不符）" : ""),
+                    en: first.message.en + (extra > 0 ? " (\(extra) more discrepancies)" : "")
+                ).text(in: language),
+                details: report.json
+            )
+        }
+        return report.json
     }
 }

@@ -11,9 +11,10 @@ extension ControlHandler {
         let actor = try acting(caller, for: "complaint file", language: language)
         let context = try complaintContext()
         let now = clock.now()
-        let id = try database.withConnectionBlocking { connection in
+        let (id, hops) = try database.withConnectionBlocking { connection in
             try ComplaintStore.file(filing, by: actor, at: now, context: context, on: connection)
         }
+        anchors.anchorCommitted(hops, logger: logger)
         logger.info("complaint filed", metadata: ["complaint_id": "\(id)", "by": "\(caller.name)"])
         deadlinesChanged()
         return try complaintJSON(id, language: language)
@@ -42,9 +43,10 @@ extension ControlHandler {
         let action = try complaintAction(verb, language: language)
         let context = try complaintContext()
         let now = clock.now()
-        try database.withConnectionBlocking { connection in
+        let hops = try database.withConnectionBlocking { connection in
             try ComplaintStore.act(action, on: id, by: actor, at: now, context: context, on: connection)
         }
+        anchors.anchorCommitted(hops, logger: logger)
         logger.info("complaint \(verb.name)", metadata: ["complaint_id": "\(id)", "by": "\(caller.name)"])
         deadlinesChanged()
         return try complaintJSON(id, language: language)
@@ -58,7 +60,7 @@ extension ControlHandler {
         let actor = try acting(caller, for: "complaint merge", language: language)
         let context = try complaintContext()
         let now = clock.now()
-        try database.withConnectionBlocking { connection in
+        let hops = try database.withConnectionBlocking { connection in
             try ComplaintStore.merge(
                 id,
                 into: survivor,
@@ -69,6 +71,7 @@ extension ControlHandler {
                 on: connection
             )
         }
+        anchors.anchorCommitted(hops, logger: logger)
         logger.info(
             "complaint merged",
             metadata: ["complaint_id": "\(id)", "into": "\(survivor)", "by": "\(caller.name)"]

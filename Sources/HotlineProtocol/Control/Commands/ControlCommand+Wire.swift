@@ -117,8 +117,11 @@ extension ControlCommand {
             return [("from", date(from)), ("to", date(to)), ("dept", text(department))]
         case .qaStats(let period, let assessment):
             return [("period", .string(period.description)), ("assessment", .bool(assessment))]
-        case .auditVerify(let id):
-            return [("id", text(id))]
+        case .auditVerify(let id, let anchors):
+            return [
+                ("id", text(id)), ("anchor_files", .array(anchors.map { .string($0.name) })),
+                ("anchor_contents", .array(anchors.map { .string($0.text) })),
+            ]
         case .matterAdd(let matter):
             return [("code", .string(matter.code))] + Self.matterFields(matter.changes)
         case .matterEdit(let code, let changes):
@@ -276,7 +279,19 @@ extension ControlCommand {
                 period: try ControlArgument.period(try args.string("period"), language: language),
                 assessment: try args.bool("assessment")
             )
-        case "audit.verify": self = .auditVerify(id: try args.optionalString("id"))
+        case "audit.verify":
+            let names = try args.strings("anchor_files")
+            let contents = try args.strings("anchor_contents")
+            guard names.count == contents.count else {
+                throw args.invalid(
+                    zh: "anchor_files 与 anchor_contents 须一一对应",
+                    en: "anchor_files and anchor_contents must be of the same length"
+                )
+            }
+            self = .auditVerify(
+                id: try args.optionalString("id"),
+                anchors: zip(names, contents).map { AnchorChain.File(name: $0, text: $1) }
+            )
         case "matter.add":
             let changes = try args.matterChanges()
             let matter = Matter(

@@ -23,7 +23,9 @@ public enum ControlCommand: Sendable, Equatable {
     case qaEscalations(from: LocalDate?, to: LocalDate?, department: String?)
     /// `assessment`: the whole assessment (totals, calls, trend, grading rules), not only the department rows.
     case qaStats(period: ReportingPeriod, assessment: Bool)
-    case auditVerify(id: String?)
+    /// `audit verify`; `anchors` are anchor files of other daemons (or copies kept elsewhere), sent as text
+    /// because the daemon may not be able to read where `hotlinectl` can.
+    case auditVerify(id: String?, anchors: [AnchorChain.File] = [])
     /// Follow warnings and breaches as they fire (one JSON line each), until the client goes away; `mine`: the
     /// caller's notices instead, as they are written.
     case watch(mine: Bool)

@@ -118,11 +118,21 @@ public struct CalendarImportReport: Codable, Sendable, Equatable {
     }
 }
 
-/// `audit verify --json` when every chain verifies (a broken one is an R9 refusal instead).
+/// `audit verify --json`: the database's chains, and the database against the anchor files (issue 17). When
+/// anything does not verify the daemon refuses under R9 and this report goes with the refusal, listing it all.
 public struct AuditReport: Codable, Sendable, Equatable {
     public var complaints: Int
     public var ok: Bool
     public var broken: [BrokenChain]
+    /// The anchor files read: the daemon's own, then those sent with `--anchors`.
+    public var anchorFiles: [String]
+    /// Stored hops whose hash matches an anchor.
+    public var anchoredHops: Int
+    /// Stored hops no anchor file mentions: written before anchoring, or by a daemon whose files were not given.
+    /// Not a discrepancy.
+    public var notAnchoredHops: Int
+    /// Everything the anchors contradict, first the complaints in id order, then broken anchor files.
+    public var discrepancies: [Discrepancy]
 
     public struct BrokenChain: Codable, Sendable, Equatable {
         public var complaint: String
@@ -136,9 +146,46 @@ public struct AuditReport: Codable, Sendable, Equatable {
         }
     }
 
-    public init(complaints: Int, ok: Bool, broken: [BrokenChain]) {
+    /// One ``AnchorAudit/Discrepancy``: `kind` is `hop_missing`, `complaint_missing`, `hash_differs` or
+    /// `anchor_broken`.
+    public struct Discrepancy: Codable, Sendable, Equatable {
+        public var kind: String
+        public var complaint: String?
+        public var hop: Int?
+        public var file: String
+        public var line: Int
+        public var message: String
+
+        public init(kind: String, complaint: String?, hop: Int?, file: String, line: Int, message: String) {
+            self.kind = kind
+            self.complaint = complaint
+            self.hop = hop
+            self.file = file
+            self.line = line
+            self.message = message
+        }
+    }
+
+    public init(
+        complaints: Int,
+        ok: Bool,
+        broken: [BrokenChain],
+        anchorFiles: [String] = [],
+        anchoredHops: Int = 0,
+        notAnchoredHops: Int = 0,
+        discrepancies: [Discrepancy] = []
+    ) {
         self.complaints = complaints
         self.ok = ok
         self.broken = broken
+        self.anchorFiles = anchorFiles
+        self.anchoredHops = anchoredHops
+        self.notAnchoredHops = notAnchoredHops
+        self.discrepancies = discrepancies
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case complaints, ok, broken, anchorFiles = "anchor_files", anchoredHops = "anchored_hops"
+        case notAnchoredHops = "not_anchored_hops", discrepancies
     }
 }
