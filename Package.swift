@@ -198,8 +198,8 @@ let package = Package(
         .testTarget(
             name: "HotlinePBXBridgeTests",
             dependencies: [
-                "HotlineCore", "HotlinePBXBridge", "HotlineProtocol", "HotlineStore", "HotlineSystem",
-                "hotline-pbx-bridge", "hotlined", "hotlinectl",
+                "HotlineAdapter", "HotlineCore", "HotlinePBXBridge", "HotlineProtocol", "HotlineStore",
+                "HotlineSystem", "hotline-pbx-bridge", "hotlined", "hotlinectl",
             ],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings
