@@ -56,6 +56,9 @@ bench: deps
 	$(SWIFT) build -c release --product hotlined
 	$(SWIFT) build -c release --product hotline-bench
 	HOTLINE_PG_FSYNC=on scripts/with-temp-postgres.sh $(CURDIR)/.build/release/hotline-bench
+	$(SWIFT) build -c release --product hotline-pbx-bridge
+	$(SWIFT) build -c release --product hotline-bridge-bench
+	HOTLINE_PG_FSYNC=on scripts/with-temp-postgres.sh $(CURDIR)/.build/release/hotline-bridge-bench
 
 # libFuzzer on the PBX line parser for FUZZ_SECONDS (default 60) from the seed corpus; any crash fails.
 fuzz:
