@@ -61,6 +61,9 @@ bench: deps
 	$(SWIFT) build -c release --product hotline-notifier
 	$(SWIFT) build -c release --product hotline-notifier-bench
 	HOTLINE_PG_FSYNC=on scripts/with-temp-postgres.sh $(CURDIR)/.build/release/hotline-notifier-bench
+	$(SWIFT) build -c release --product hotline-pbx-bridge
+	$(SWIFT) build -c release --product hotline-bridge-bench
+	HOTLINE_PG_FSYNC=on scripts/with-temp-postgres.sh $(CURDIR)/.build/release/hotline-bridge-bench
 
 # libFuzzer on the PBX line parser for FUZZ_SECONDS (default 60) from the seed corpus; any crash fails.
 fuzz:

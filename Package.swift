@@ -162,6 +162,21 @@ let package = Package(
             path: "Benchmarks/HotlineBench",
             swiftSettings: strictSettings
         ),
+        // `make bench`, the PBX bridge's part: frame parsers on the transcripts, events/s through the bridge.
+        .executableTarget(
+            name: "hotline-bridge-bench",
+            dependencies: [
+                "HotlineAdapter",
+                "HotlineCore",
+                "HotlinePBXBridge",
+                "HotlineProtocol",
+                "HotlineStore",
+                "HotlineSystem",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/HotlineBridgeBench",
+            swiftSettings: strictSettings
+        ),
         // The PBX line fuzzer: scripts/fuzz.sh builds it with libFuzzer; this normal build replays corpus files.
         .executableTarget(
             name: "hotline-fuzz-pbx",
@@ -248,8 +263,8 @@ let package = Package(
         .testTarget(
             name: "HotlinePBXBridgeTests",
             dependencies: [
-                "HotlineCore", "HotlinePBXBridge", "HotlineProtocol", "HotlineStore", "HotlineSystem",
-                "hotline-pbx-bridge", "hotlined", "hotlinectl",
+                "HotlineAdapter", "HotlineCore", "HotlinePBXBridge", "HotlineProtocol", "HotlineStore",
+                "HotlineSystem", "hotline-pbx-bridge", "hotlined", "hotlinectl",
             ],
             exclude: ["Fixtures"],
             swiftSettings: strictSettings

@@ -85,7 +85,10 @@ public final class AdapterConnection: @unchecked Sendable {
             try reconnectAndResend()
         }
         lock.lock()
-        socket?.close()
+        // Shut down, never close, here: the ack reader is blocked in read() on this descriptor, and close() would
+        // neither wake it nor send the daemon an end of file (the read keeps the socket alive), so every delivery
+        // would leave a connection open in the daemon until it refuses new ones. The reader closes it on its way out.
+        socket?.shutdown()
         socket = nil
         let result = deliveries.sorted { $0.index < $1.index }
         deliveries = []
@@ -107,7 +110,7 @@ public final class AdapterConnection: @unchecked Sendable {
     /// Opens a new connection and sends again everything not acked, in order (retrying while the daemon is down).
     private func reconnectAndResend() throws {
         lock.lock()
-        socket?.close()
+        socket?.shutdown()
         socket = nil
         lock.unlock()
         var attempt = 0
@@ -154,6 +157,9 @@ public final class AdapterConnection: @unchecked Sendable {
         if socket?.descriptor == connection.descriptor { readerFailed = true }
         lock.broadcast()
         lock.unlock()
+        // The only place a connection's descriptor is closed: no read of it can follow, so a later connection that
+        // gets the same number is never read by this thread.
+        connection.close()
     }
 
     static func now() -> Double {

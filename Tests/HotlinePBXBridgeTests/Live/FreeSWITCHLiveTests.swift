@@ -123,6 +123,27 @@ struct FreeSWITCHLiveTests {
         #expect(call["outcome"] == .string("abandoned"))
     }
 
+    @Test("a wrong password: refused and retried, the bridge keeps running, the password is never logged")
+    func wrongPassword() throws {
+        let daemon = try LiveDaemon()
+        let password = "wrong-\(UUID().uuidString.prefix(8))"
+        guard let esl = LiveEnvironment.eslAddress else { throw LiveSetupError("no FreeSWITCH") }
+        let bridge = try LiveBridge(
+            daemon: daemon,
+            secret: password,
+            connectedMarker: "subscribed to FreeSWITCH events"
+        ) { ["freeswitch", "--esl", esl, "--password-file", $0] }
+        var refusals = 0
+        LiveEnvironment.waitUntil(timeout: 30) {
+            refusals = bridge.log.components(separatedBy: "refused the event-socket password").count - 1
+            return refusals >= 2
+        }
+        #expect(refusals >= 2, "\(bridge.log)")
+        #expect(bridge.process.isRunning)
+        #expect(!bridge.log.contains(password))
+        #expect(bridge.connections == 0)
+    }
+
     @Test("kill -9 of the bridge in mid-call and a restart: the call is whole and counted once")
     func bridgeKilledMidCall() throws {
         let (daemon, bridge, pbx) = try start()
