@@ -109,7 +109,7 @@ set +e
 HOTLINE_TEST_ASTERISK_AMI="127.0.0.1:$port" HOTLINE_TEST_ASTERISK_USER=hotline HOTLINE_TEST_ASTERISK_SECRET=s3cret \
     HOTLINE_TEST_ASTERISK_PIDFILE="$pidfile" HOTLINE_TEST_FREESWITCH_ESL="127.0.0.1:$esl_port" \
     HOTLINE_TEST_FREESWITCH_PASSWORD=ClueCon HOTLINE_TEST_FREESWITCH_PIDFILE="$fs_pidfile" \
-    scripts/with-temp-postgres.sh swift test --skip-build --filter HotlinePBXBridgeTests 2>&1 | tee "$log"
+    scripts/with-temp-postgres.sh swift test --skip-build --filter "${HOTLINE_PBX_TEST_FILTER:-HotlinePBXBridgeTests}" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 [ "$status" -eq 0 ] || fail "tests failed (exit $status)"
