@@ -51,6 +51,8 @@ public enum Daemon {
                 + "/etc/hotline/notifier.toml for hotline-notifier, then remove it here (it would send twice)"
             logger.warning("\(advice)")
         }
+        // Metrics are counted from the first event on, not from the first time someone asks for them.
+        _ = DaemonMetrics.shared
         let reloader = ConfigurationReloader(running: configuration, load: reload, rules: rules, logger: logger)
         let database = try DatabaseEndpoint(configuration: configuration, logger: logger)
         defer { database.stopEmbedded() }

@@ -88,4 +88,17 @@ struct MetricsTests {
         }
         daemon.stop()
     }
+
+    @Test("events are counted from the start, before anyone has asked for the metrics and with no textfile")
+    func countedFromTheStart() throws {
+        let daemon = try DaemonHarness(arguments: ["--database", try TestEnvironment.makeDatabase()])
+        let client = try PBXTestClient(path: daemon.directory + "/pbx.sock")
+        let acks = try client.exchange([
+            #"{"v":1,"id":"s1","type":"call.offered","at":"2026-11-30T09:00:00+08:00","call":"s","from":"13800138000","to":"12345"}"#
+        ])
+        #expect(acks.count == 1)
+        let values = samples(try daemon.ctl(["metrics"]).stdout)
+        #expect(values[#"hotline_pbx_events_total{outcome="stored"}"#] == 1)
+        daemon.stop()
+    }
 }
