@@ -47,6 +47,9 @@ struct InputLimitsTests {
             try daemon.ctlJSON(["complaint", "file", "--matter", "漏水", "--as", "zhangsan"])["id"]?.stringValue
         )
         func long(_ count: Int) -> String { String(repeating: "长", count: count) }
+        let other = try #require(
+            try daemon.ctlJSON(["complaint", "file", "--matter", "重复来电", "--as", "zhangsan"])["id"]?.stringValue
+        )
         let cases: [(arguments: [String], option: String, maximum: Int)] = [
             (["complaint", "file", "--matter", long(10_001)], "--matter", 10_000),
             (["complaint", "file", "--matter", "x", "--name", long(201)], "--name", 200),
@@ -56,6 +59,7 @@ struct InputLimitsTests {
             (["complaint", "escalate", id, "--to", "qa", "--reason", long(10_001)], "--reason", 10_000),
             (["complaint", "resolve", id, "--answer", long(10_001)], "--answer", 10_000),
             (["complaint", "urge", id, "--note", long(10_001)], "--note", 10_000),
+            (["complaint", "merge", other, "--into", id, "--reason", long(10_001)], "--reason", 10_000),
         ]
         for (arguments, option, maximum) in cases {
             let result = try daemon.ctl(arguments + ["--as", "zhangsan"])
@@ -75,7 +79,8 @@ struct InputLimitsTests {
         let shown = try daemon.ctlJSON(["complaint", "show", id])
         #expect(shown["state"] == .string("open"))
         #expect(shown["hops"]?.arrayValue?.count == 1)
-        #expect(try daemon.ctlJSON(["complaint", "list"]).arrayValue?.count == 1)
+        #expect(try daemon.ctlJSON(["complaint", "list"]).arrayValue?.count == 2)
+        #expect(try daemon.ctlJSON(["complaint", "show", other])["state"] == .string("open"))
         // The daemon checks on its own too: a request that did not come through hotlinectl's checks.
         let request = ControlRequest(
             .complaint(id: id, .transfer(to: "INST", reason: long(10_001))),

@@ -207,6 +207,9 @@ extension ControlCommand {
                 case .feedback(_, let comment): try InputLimits.satisfactionComment.check(comment)
                 case .accept, .handover: break
                 }
+            case .complaintMerge(_, _, let reason):
+                // The reason is the text of the hops on both cases.
+                try InputLimits.hopText("--reason").check(reason)
             default: break
             }
         } catch {
