@@ -176,7 +176,7 @@ public final class PBXServer: Sendable {
             do {
                 try connection.write(output)
                 let latency = Date().timeIntervalSince(batch.readAt)
-                for _ in batch.slots { DaemonMetrics.ackLatency(latency) }
+                DaemonMetrics.ackLatency(latency, events: batch.slots.count)
             } catch {
                 pending.writerFailed = true
                 // Keep draining so that the reader is never stuck behind a full queue.
