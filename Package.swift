@@ -48,6 +48,8 @@ let package = Package(
         // Pure domain: rules, states, calendar arithmetic. No I/O, no C.
         .target(
             name: "HotlineCore",
+            // swift-crypto for the hop chain's SHA-256: pure computation, no I/O.
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings,
             plugins: ["EmbedFiles"]
         ),
