@@ -107,8 +107,9 @@ let package = Package(
         .executableTarget(
             name: "hotlined",
             dependencies: [
-                "HotlineDaemon",
+                "HotlineCore", "HotlineDaemon",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
@@ -156,6 +157,7 @@ let package = Package(
             name: "hotline-bench",
             dependencies: [
                 "HotlineAdapter",
+                "HotlineCore",
                 "HotlineProtocol",
                 "HotlineStore",
                 "HotlineSystem",
@@ -275,8 +277,8 @@ let package = Package(
         .testTarget(
             name: "HotlineIntegrationTests",
             dependencies: [
-                "HotlineStore", "HotlineDaemon", "HotlineProtocol", "HotlineSystem", "HotlineCLI", "hotlined",
-                "hotlinectl",
+                "HotlineCore", "HotlineStore", "HotlineDaemon", "HotlineProtocol", "HotlineSystem", "HotlineCLI",
+                "hotlined", "hotlinectl", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
@@ -287,6 +289,7 @@ let package = Package(
             dependencies: [
                 "HotlineNotifier", "HotlineStore", "HotlineSystem", "HotlineDaemon", "hotline-notifier", "hotlined",
                 "hotlinectl", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),
