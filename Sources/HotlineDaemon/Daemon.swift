@@ -124,31 +124,43 @@ public enum Daemon {
             eventsConninfo: database.conninfo,
             logger: logger
         )
-        let service = DaemonService(
-            control: server,
-            pbx: pbx,
-            ingestor: ingestor,
-            scheduler: scheduler,
-            calendarWatch: calendarWatch,
-            metrics: MetricsWriter(
-                path: configuration.metricsTextfile,
-                database: control,
-                status: { DaemonStatus(spoolDepth: ingestor.spoolDepth, pbxConnections: pbx.connectionCount) }
-            ),
-            reloader: reloader,
-            hangups: hangups,
-            logger: logger,
-            boundPaths: [
-                pbxListener.passed ? nil : configuration.pbxSocket,
-                controlListener.passed ? nil : configuration.controlSocket,
-            ].compactMap { $0 }
+        // Started in this order and shut down in the reverse one: systemd hears STOPPING=1 first, then the PBX
+        // socket stops reading and drains into the ingest, which commits last.
+        let parts: [(String, any ThreadedPart)] = [
+            ("ingest", ingestor), ("deadlines", scheduler), ("control", server), ("pbx", pbx),
+        ]
+        let startup = Startup(parts: parts.count)
+        var services: [any Service] = parts.map { ThreadedService(description: $0.0, part: $0.1, startup: startup) }
+        services.append(
+            SystemdService(
+                startup: startup,
+                ingestor: ingestor,
+                pbx: pbx,
+                scheduler: scheduler,
+                calendarWatch: calendarWatch,
+                logger: logger
+            )
+        )
+        services.append(ReloadService(hangups: hangups, reloader: reloader, scheduler: scheduler, logger: logger))
+        services.append(
+            MetricsFileService(
+                metrics: MetricsWriter(
+                    path: configuration.metricsTextfile,
+                    database: control,
+                    status: { DaemonStatus(spoolDepth: ingestor.spoolDepth, pbxConnections: pbx.connectionCount) }
+                ),
+                logger: logger
+            )
         )
         let group = ServiceGroup(
-            services: [service],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )
         try await group.run()
+        // Socket files this process created go; inherited sockets belong to systemd.
+        if !pbxListener.passed { unlink(configuration.pbxSocket) }
+        if !controlListener.passed { unlink(configuration.controlSocket) }
         await control.close()
     }
 }
@@ -174,81 +186,6 @@ private func listener(
     let socket = try UnixSocket.listen(path: path, mode: configuration.socketMode, group: configuration.socketGroup)
     logger.info("socket listening", metadata: ["socket": "\(name)", "path": "\(path)"])
     return (socket, false)
-}
-
-/// The running daemon as one service: serves until graceful shutdown, reporting to systemd on the way.
-struct DaemonService: Service {
-    let control: ControlServer
-    let pbx: PBXServer
-    let ingestor: EventIngestor
-    let scheduler: DeadlineScheduler
-    let calendarWatch: CalendarWatch
-    let metrics: MetricsWriter
-    let reloader: ConfigurationReloader
-    let hangups: UnixSignalsSequence
-    let logger: Logger
-    /// Socket files this process created, removed on exit (inherited sockets belong to systemd).
-    let boundPaths: [String]
-
-    func run() async throws {
-        ingestor.start()
-        scheduler.start()
-        pbx.start()
-        control.start()
-        Systemd.ready(status: "serving" + calendarWatch.statusSuffix)
-        logger.info("hotlined ready", metadata: ["version": "\(HotlineVersion.current)"])
-        calendarWatch.logWarnings()
-        let watchdog = Task {
-            guard let interval = Systemd.watchdogInterval else { return }
-            while !Task.isCancelled {
-                Systemd.watchdog()
-                try await Task.sleep(for: interval / 2)
-            }
-        }
-        let reloads = Task {
-            for await _ in hangups {
-                logger.info("SIGHUP: reloading the configuration")
-                if reloader.reload() { scheduler.wake() }
-            }
-        }
-        let statusReporter = Task {
-            var previous = ingestor.storedCount
-            var round = 0
-            while !Task.isCancelled {
-                try await Task.sleep(for: .seconds(5))
-                round += 1
-                // Every 30 s: holiday schedules another daemon imported.
-                if round % 6 == 0, await calendarWatch.refreshImports() { scheduler.wake() }
-                calendarWatch.logWarnings()
-                let stored = ingestor.storedCount
-                Systemd.status(
-                    "\(ingestor.isDatabaseReachable ? "serving" : "degraded: database unreachable"); "
-                        + "\(pbx.connectionCount) PBX connections; \((stored - previous) / 5) events/s; "
-                        + "spool \(ingestor.spoolDepth)" + calendarWatch.statusSuffix
-                )
-                previous = stored
-            }
-        }
-        let metricsFile = Task {
-            guard metrics.path != nil else { return }
-            while !Task.isCancelled {
-                metrics.write(logger: logger)
-                try await Task.sleep(for: .seconds(15))
-            }
-        }
-        try? await gracefulShutdown()
-        metricsFile.cancel()
-        watchdog.cancel()
-        reloads.cancel()
-        statusReporter.cancel()
-        Systemd.stopping()
-        logger.info("hotlined stopping: draining PBX connections")
-        pbx.stop()
-        ingestor.stop()
-        scheduler.stop()
-        control.stop()
-        for path in boundPaths { unlink(path) }
-    }
 }
 
 /// Where the database is: the configured one, or the embedded cluster started for this run.

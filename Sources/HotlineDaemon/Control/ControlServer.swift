@@ -3,76 +3,47 @@ import HotlineProtocol
 import HotlineStore
 import HotlineSystem
 import Logging
-import Synchronization
 
 /// Serves the control socket: one JSON request per line, one JSON answer per line (SPEC §6).
 ///
 /// Each connection has its own thread, because every request ends in a blocking libpq call; the number of
 /// connections is bounded and an idle connection times out, so no client can starve the others.
 public final class ControlServer: Sendable {
-    private let listener: UnixSocket
+    private let acceptor: ConnectionAcceptor
     private let handler: ControlHandler
     private let logger: Logger
-    private let connections = Atomic<Int>(0)
     /// Where `watch` listens for `NOTIFY hotline_events`.
     private let eventsConninfo: String
-    private let stopped = Atomic<Bool>(false)
     static let maximumConnections = 64
     static let maximumRequestBytes = 1 << 20
     static let idleTimeoutSeconds = 300
 
     public init(listener: UnixSocket, handler: ControlHandler, eventsConninfo: String, logger: Logger) {
-        self.listener = listener
         self.eventsConninfo = eventsConninfo
         self.handler = handler
         self.logger = logger
+        acceptor = ConnectionAcceptor(
+            listener: listener,
+            name: "control",
+            maximumConnections: ControlServer.maximumConnections
+        ) { logger.error("control socket accept failed", metadata: ["error": "\($0)"]) }
     }
 
     /// Starts accepting on a background thread.
     public func start() {
-        let thread = Thread { [self] in acceptLoop() }
-        thread.name = "hotline-control-accept"
-        thread.start()
+        let error = ControlError(
+            code: .unavailable,
+            message: "too many control connections (\(ControlServer.maximumConnections)); try again"
+        )
+        acceptor.start(
+            serve: { [self] in serve($0) },
+            refuse: { try? $0.write(ControlResponse.failure(error).encodedLine()) }
+        )
     }
 
     /// Stops accepting new connections; requests in flight finish.
     public func stop() {
-        stopped.store(true, ordering: .sequentiallyConsistent)
-        listener.shutdown()
-    }
-
-    private func acceptLoop() {
-        while !stopped.load(ordering: .sequentiallyConsistent) {
-            let connection: UnixSocket
-            do {
-                guard let accepted = try listener.accept() else { break }
-                connection = accepted
-            } catch {
-                if stopped.load(ordering: .sequentiallyConsistent) { break }
-                logger.error("control socket accept failed", metadata: ["error": "\(error)"])
-                Thread.sleep(forTimeInterval: 0.1)
-                continue
-            }
-            let open = connections.add(1, ordering: .sequentiallyConsistent).newValue
-            if open > ControlServer.maximumConnections {
-                let error = ControlError(
-                    code: .unavailable,
-                    message: "too many control connections (\(ControlServer.maximumConnections)); try again"
-                )
-                try? connection.write(ControlResponse.failure(error).encodedLine())
-                connection.close()
-                connections.subtract(1, ordering: .sequentiallyConsistent)
-                continue
-            }
-            let thread = Thread { [self] in
-                serve(connection)
-                connection.close()
-                connections.subtract(1, ordering: .sequentiallyConsistent)
-            }
-            thread.name = "hotline-control"
-            thread.start()
-        }
-        listener.close()
+        acceptor.stopAccepting()
     }
 
     private func serve(_ connection: UnixSocket) {

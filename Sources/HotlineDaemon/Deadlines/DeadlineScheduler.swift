@@ -23,7 +23,7 @@ public final class DeadlineScheduler: Sendable {
     private let anchors: AnchorLog
     private let wakeUp = DispatchSemaphore(value: 0)
     private let stopped = Atomic<Bool>(false)
-    private let finished = DispatchSemaphore(value: 0)
+    private let threads = Mutex<[WorkerThread]>([])
     private let fired = Atomic<Int>(0)
     /// Most rows claimed by one transaction; the loop comes straight back for more.
     static let batch = 2500
@@ -51,17 +51,17 @@ public final class DeadlineScheduler: Sendable {
     public var firedCount: Int { fired.load(ordering: .relaxed) }
 
     public func start() {
-        for worker in 0..<DeadlineScheduler.workers {
-            let thread = Thread { [self] in run() }
-            thread.name = "hotline-deadlines-\(worker)"
-            thread.start()
+        let started = (0..<DeadlineScheduler.workers).map { worker in
+            WorkerThread.start(name: "hotline-deadlines-\(worker)") { [self] in run() }
         }
+        threads.withLock { $0 = started }
     }
 
+    /// Lets the pass in progress finish, then returns.
     public func stop() {
         stopped.store(true, ordering: .sequentiallyConsistent)
         for _ in 0..<DeadlineScheduler.workers { wakeUp.signal() }
-        for _ in 0..<DeadlineScheduler.workers { finished.wait() }
+        threads.withLock { $0 }.forEach { $0.join() }
     }
 
     /// Look again now: the manual clock moved, or a transition created a deadline.
@@ -89,7 +89,6 @@ public final class DeadlineScheduler: Sendable {
             _ = wakeUp.wait(timeout: .now() + pause)
         }
         connection?.close()
-        finished.signal()
     }
 
     /// Fires what is due and returns how long to sleep.
@@ -177,11 +176,11 @@ public final class DeadlineScheduler: Sendable {
         let timeout = notification.timeout
         let logger = logger
         // Off the scheduler thread: a slow or failing command must never delay the next deadline.
-        Thread {
+        WorkerThread.start(name: "hotline-notify") {
             for payload in payloads {
                 NotificationCommand.run(command, input: payload, timeout: timeout, logger: logger)
             }
-        }.start()
+        }
     }
 }
 

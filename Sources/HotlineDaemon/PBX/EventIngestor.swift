@@ -1,6 +1,7 @@
 import Foundation
 import HotlineProtocol
 import HotlineStore
+import HotlineSystem
 import Logging
 import Synchronization
 
@@ -34,7 +35,7 @@ public final class EventIngestor: Sendable {
     private let queue = Mutex<[Submission]>([])
     private let wakeUp = DispatchSemaphore(value: 0)
     private let stopped = Atomic<Bool>(false)
-    private let finished = DispatchSemaphore(value: 0)
+    private let threads = Mutex<[WorkerThread]>([])
     private let stored = Atomic<Int>(0)
     /// The most events one transaction takes; more wait for the next one.
     static let maximumBatch = 5000
@@ -72,18 +73,17 @@ public final class EventIngestor: Sendable {
     static let workers = 3
 
     public func start() {
-        for worker in 0..<EventIngestor.workers {
-            let thread = Thread { [self] in run(worker: worker) }
-            thread.name = "hotline-ingest-\(worker)"
-            thread.start()
+        let started = (0..<EventIngestor.workers).map { worker in
+            WorkerThread.start(name: "hotline-ingest-\(worker)") { [self] in run(worker: worker) }
         }
+        threads.withLock { $0 = started }
     }
 
-    /// Commits what is queued, then stops the thread.
+    /// Commits what is queued, then stops the threads.
     public func stop() {
         stopped.store(true, ordering: .sequentiallyConsistent)
         for _ in 0..<EventIngestor.workers { wakeUp.signal() }
-        for _ in 0..<EventIngestor.workers { finished.wait() }
+        threads.withLock { $0 }.forEach { $0.join() }
     }
 
     /// Hands in events without waiting; `submission.done` is signalled once they are durable or refused.
@@ -98,6 +98,7 @@ public final class EventIngestor: Sendable {
     private func run(worker: Int) {
         let replays = worker == 0
         var database = DatabaseLink(conninfo: conninfo, schema: schema)
+        var route = IngestRoute(retryInterval: EventIngestor.retryInterval)
         while true {
             // The replaying worker wakes at least every second, since another worker may have spooled events
             // while it slept.
@@ -106,7 +107,9 @@ public final class EventIngestor: Sendable {
             } else {
                 wakeUp.wait()
             }
-            if replays && !spool.isEmpty { replaySpool(&database) }
+            if replays && route.replaysSpool(spoolIsEmpty: spool.isEmpty, now: Date(), stopping: false) {
+                replaySpool(&database, route: &route)
+            }
             let batch = takeBatch()
             if batch.isEmpty {
                 if stopped.load(ordering: .sequentiallyConsistent) {
@@ -116,15 +119,12 @@ public final class EventIngestor: Sendable {
                 }
                 continue
             }
-            commit(batch, database: &database)
+            commit(batch, database: &database, route: &route)
         }
-        // One last try, so that a clean stop leaves the spool empty whenever the database is back.
-        if replays && !spool.isEmpty {
-            database.retryAfter = .distantPast
-            replaySpool(&database)
+        if replays && route.replaysSpool(spoolIsEmpty: spool.isEmpty, now: Date(), stopping: true) {
+            replaySpool(&database, route: &route)
         }
         database.close()
-        finished.signal()
     }
 
     /// Takes waiting submissions up to the batch limit (always at least one).
@@ -142,14 +142,18 @@ public final class EventIngestor: Sendable {
         }
     }
 
-    private func commit(_ batch: [Submission], database: inout DatabaseLink) {
+    private func commit(_ batch: [Submission], database: inout DatabaseLink, route: inout IngestRoute) {
         let events = batch.flatMap(\.events)
         var outcomes: [Result<IngestOutcome, PBXLineError>]?
-        // A worker whose own last attempt failed waits out its pause, unless another worker has reached the
-        // database since.
-        if spool.isEmpty, database.mayTry || databaseReachable.load(ordering: .relaxed) {
+        let destination = route.destination(
+            spoolIsEmpty: spool.isEmpty,
+            othersReachedDatabase: databaseReachable.load(ordering: .relaxed),
+            now: Date()
+        )
+        if destination == .database {
             do {
                 let results = try database.ingest(events)
+                route.attemptSucceeded()
                 databaseReachable.store(true, ordering: .relaxed)
                 outcomes = zip(events, results).map { event, outcome in
                     if case .rejected(let reason) = outcome {
@@ -172,6 +176,7 @@ public final class EventIngestor: Sendable {
                 DaemonMetrics.pbxEvents("duplicate", count: results.filter { $0 == .duplicate }.count)
                 for case .failure(let error) in outcomes ?? [] { DaemonMetrics.pbxRefused(code: error.code.rawValue) }
             } catch {
+                route.attemptFailed(at: Date())
                 noteUnreachable(error, events: events.count)
             }
         }
@@ -199,8 +204,7 @@ public final class EventIngestor: Sendable {
         }
     }
 
-    private func replaySpool(_ database: inout DatabaseLink) {
-        guard database.mayTry else { return }
+    private func replaySpool(_ database: inout DatabaseLink, route: inout IngestRoute) {
         do {
             let events = try spool.contents()
             var start = 0
@@ -211,9 +215,11 @@ public final class EventIngestor: Sendable {
                 start = end
             }
             try spool.clear()
+            route.attemptSucceeded()
             databaseReachable.store(true, ordering: .relaxed)
             logger.notice("spool replayed into the database", metadata: ["events": "\(events.count)"])
         } catch {
+            route.attemptFailed(at: Date())
             noteUnreachable(error, events: spool.depth)
         }
     }
@@ -228,27 +234,25 @@ public final class EventIngestor: Sendable {
     }
 }
 
-/// The ingest thread's connection, with a pause after a failure so that an unreachable server is not hammered.
+/// An ingest worker's connection; when to use it is ``IngestRoute``'s decision.
 private struct DatabaseLink {
     let conninfo: String
     let schema: SchemaGate
     var connection: PGConnection?
-    var retryAfter = Date.distantPast
 
     init(conninfo: String, schema: SchemaGate) {
         self.conninfo = conninfo
         self.schema = schema
     }
 
-    var mayTry: Bool { Date() >= retryAfter }
-
     mutating func ingest(_ events: [ReceivedEvent]) throws -> [IngestOutcome] {
         // A connection that outlived a server restart fails on first use; one fresh attempt follows at once.
-        // Retrying is always safe here: the ingest is idempotent on event ids, even after an unknown COMMIT.
         let hadConnection = connection != nil
         do {
             return try attempt(events)
-        } catch let error as PostgresError where hadConnection && error.isConnectionLoss {
+        } catch let error as PostgresError
+            where IngestRoute.retriesAtOnce(hadConnection: hadConnection, connectionLost: error.isConnectionLoss)
+        {
             return try attempt(events)
         }
     }
@@ -266,7 +270,6 @@ private struct DatabaseLink {
         } catch {
             connection?.close()
             connection = nil
-            retryAfter = Date().addingTimeInterval(EventIngestor.retryInterval)
             throw error
         }
     }

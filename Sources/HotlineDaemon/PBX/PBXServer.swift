@@ -3,7 +3,6 @@ import HotlineProtocol
 import HotlineStore
 import HotlineSystem
 import Logging
-import Synchronization
 
 /// The PBX event socket (SPEC §5): NDJSON in, one ack line per line out, in order, each only after its event is
 /// durable.
@@ -12,14 +11,11 @@ import Synchronization
 /// hands the valid events of one read to the ``EventIngestor`` as a group, and writes all acks of that read in
 /// order once the group is committed. A slow or silent adapter holds only its own thread.
 public final class PBXServer: Sendable {
-    private let listener: UnixSocket
+    private let acceptor: ConnectionAcceptor
     private let ingestor: EventIngestor
     private let logger: Logger
     private let maximumLineLength: Int
     private let maximumConnections: Int
-    private let open = Mutex<Set<UnixSocket>>([])
-    private let stopping = Atomic<Bool>(false)
-    private let acceptFinished = DispatchSemaphore(value: 0)
 
     public init(
         listener: UnixSocket,
@@ -28,65 +24,31 @@ public final class PBXServer: Sendable {
         maximumLineLength: Int = 65_536,
         maximumConnections: Int = 256
     ) {
-        self.listener = listener
         self.ingestor = ingestor
         self.logger = logger
         self.maximumLineLength = maximumLineLength
         self.maximumConnections = maximumConnections
+        acceptor = ConnectionAcceptor(listener: listener, name: "pbx", maximumConnections: maximumConnections) {
+            logger.error("PBX socket accept failed", metadata: ["error": "\($0)"])
+        }
     }
 
-    public var connectionCount: Int { open.withLock { $0.count } }
+    public var connectionCount: Int { acceptor.connectionCount }
 
     public func start() {
-        let thread = Thread { [self] in acceptLoop() }
-        thread.name = "hotline-pbx-accept"
-        thread.start()
+        let refusal = PBXLineError.unavailable(id: nil, reason: "too many PBX connections (\(maximumConnections))")
+        acceptor.start(
+            serve: { [self] in serve($0) },
+            refuse: { try? $0.write(PBXAck.refused(refusal).encodedLine()) }
+        )
     }
 
     /// Graceful drain: stop accepting and reading; what was read is committed and acked; then return.
     public func stop(timeout: TimeInterval = 30) {
-        stopping.store(true, ordering: .sequentiallyConsistent)
-        listener.shutdown()
-        acceptFinished.wait()
-        open.withLock { sockets in sockets.forEach { $0.shutdownReading() } }
-        let deadline = Date().addingTimeInterval(timeout)
-        while connectionCount > 0 && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-    }
-
-    private func acceptLoop() {
-        defer { acceptFinished.signal() }
-        while !stopping.load(ordering: .sequentiallyConsistent) {
-            let connection: UnixSocket
-            do {
-                guard let accepted = try listener.accept() else { break }
-                connection = accepted
-            } catch {
-                if stopping.load(ordering: .sequentiallyConsistent) { break }
-                logger.error("PBX socket accept failed", metadata: ["error": "\(error)"])
-                Thread.sleep(forTimeInterval: 0.1)
-                continue
-            }
-            let admitted = open.withLock { sockets -> Bool in
-                guard sockets.count < maximumConnections else { return false }
-                sockets.insert(connection)
-                return true
-            }
-            guard admitted else {
-                let refusal = PBXLineError.unavailable(
-                    id: nil,
-                    reason: "too many PBX connections (\(maximumConnections))"
-                )
-                try? connection.write(PBXAck.refused(refusal).encodedLine())
-                connection.close()
-                continue
-            }
-            let thread = Thread { [self] in
-                serve(connection)
-                open.withLock { _ = $0.remove(connection) }
-                connection.close()
-            }
-            thread.name = "hotline-pbx"
-            thread.start()
+        acceptor.stopAccepting()
+        acceptor.shutdownReading()
+        if !acceptor.waitUntilIdle(timeout: timeout) {
+            logger.warning("PBX connections still open after \(Int(timeout)) s of draining")
         }
     }
 
@@ -110,9 +72,7 @@ public final class PBXServer: Sendable {
     private func serve(_ connection: UnixSocket) {
         logger.info("PBX adapter connected")
         let pending = PendingAcks(limit: PBXServer.maximumBatchesInFlight)
-        let writer = Thread { [self] in writeAcks(pending, to: connection) }
-        writer.name = "hotline-pbx-ack"
-        writer.start()
+        WorkerThread.start(name: "hotline-pbx-ack") { [self] in writeAcks(pending, to: connection) }
         var framer = LineFramer(maxLineLength: maximumLineLength)
         while !pending.writerFailed {
             let chunk: [UInt8]
