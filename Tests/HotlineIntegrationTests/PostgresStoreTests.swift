@@ -21,6 +21,40 @@ struct PostgresStoreTests {
         #expect(try Migrator.appliedVersions(connection) == Migration.embedded.map(\.version))
     }
 
+    @Test("a transaction inside another joins it: one commit, and an inner error rolls back the whole (#14)")
+    func nestedTransactions() throws {
+        let connection = try PGConnection(conninfo: try TestEnvironment.makeDatabase())
+        defer { connection.close() }
+        try connection.command("CREATE TABLE nested (n int)")
+        try connection.transaction { outer in
+            try outer.command("INSERT INTO nested VALUES (1)")
+            #expect(outer.isInTransaction)
+            try outer.transaction { inner in try inner.command("INSERT INTO nested VALUES (2)") }
+            #expect(outer.isInTransaction)  // the inner call did not commit
+        }
+        #expect(!connection.isInTransaction)
+        #expect(try connection.query("SELECT count(*) AS n FROM nested").first?.decode("n", as: Int.self) == 2)
+
+        struct Refused: Error {}
+        var attempts = 0
+        #expect(throws: Refused.self) {
+            try connection.transaction { outer in
+                try outer.command("INSERT INTO nested VALUES (3)")
+                // Inside an outer transaction nothing is retried here: only the outer one could run again.
+                try retryingConflicts(on: outer) {
+                    attempts += 1
+                    try outer.transaction { inner in
+                        try inner.command("INSERT INTO nested VALUES (4)")
+                        throw Refused()
+                    }
+                }
+            }
+        }
+        #expect(attempts == 1)
+        #expect(!connection.isInTransaction)
+        #expect(try connection.query("SELECT count(*) AS n FROM nested").first?.decode("n", as: Int.self) == 2)
+    }
+
     @Test("two daemons migrating at once apply each migration once")
     func concurrentMigrations() async throws {
         let conninfo = try TestEnvironment.makeDatabase()

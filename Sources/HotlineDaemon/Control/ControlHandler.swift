@@ -264,10 +264,7 @@ public final class ControlHandler: Sendable {
         do {
             pending = try database.withConnectionBlocking { connection in
                 try schema.ensure(connection)
-                let rows = try connection.query(
-                    "SELECT count(*) AS pending FROM hotline.deadlines WHERE state = 'pending'"
-                )
-                return try rows.first?.decode("pending", as: Int.self) ?? 0
+                return try DeadlineStore.pendingCount(on: connection)
             }
         } catch {
             databaseState = "unreachable"

@@ -23,13 +23,13 @@ public enum CallRegisterStore {
     public static func ingest(_ events: [ReceivedEvent], on connection: PGConnection) throws -> [IngestOutcome] {
         guard !events.isEmpty else { return [] }
         do {
-            return try retryingConflicts {
+            return try retryingConflicts(on: connection) {
                 try connection.transaction { connection in try ingestBatch(events, on: connection) }
             }
         } catch let error as PostgresError where events.count > 1 && isDataError(error) {
             return try events.map { event in
                 do {
-                    return try retryingConflicts {
+                    return try retryingConflicts(on: connection) {
                         try connection.transaction { connection in try ingestBatch([event], on: connection)[0] }
                     }
                 } catch let error as PostgresError where isDataError(error) {

@@ -16,7 +16,7 @@ extension ComplaintStore {
         context: ComplaintContext,
         on connection: PGConnection
     ) throws -> [AnchoredHop] {
-        try retryingConflicts {
+        try retryingConflicts(on: connection) {
             try connection.transaction { connection in
                 var snapshots: [String: (ComplaintSnapshot, Date)] = [:]
                 let ids = [duplicateID, survivorID].sorted { (Int64($0) ?? 0) < (Int64($1) ?? 0) }

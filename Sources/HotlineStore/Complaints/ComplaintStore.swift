@@ -27,19 +27,6 @@ public enum ComplaintStoreError: Error, Sendable, Equatable, CustomStringConvert
     }
 }
 
-/// Everything the daemon needs to carry out a transition: rules, allowances and the calendar.
-public struct ComplaintContext: Sendable {
-    public var workflow: WorkflowPolicy
-    public var deadlines: DeadlinePolicy
-    public var calendar: WorkCalendar
-
-    public init(workflow: WorkflowPolicy, deadlines: DeadlinePolicy, calendar: WorkCalendar) {
-        self.workflow = workflow
-        self.deadlines = deadlines
-        self.calendar = calendar
-    }
-}
-
 /// Complaints in PostgreSQL: filing, transitions decided by ``ComplaintWorkflow`` and written in one transaction
 /// with their signed hops (R9), deadlines and escalations.
 public enum ComplaintStore {
@@ -134,7 +121,7 @@ public enum ComplaintStore {
         context: ComplaintContext,
         on connection: PGConnection
     ) throws -> [AnchoredHop] {
-        try retryingConflicts {
+        try retryingConflicts(on: connection) {
             try actOnce(action, on: id, by: actor, at: now, context: context, on: connection)
         }
     }

@@ -51,6 +51,12 @@ public struct DeadlineEvent: Sendable, Equatable {
 /// Firing deadlines (SPEC §3): due rows are claimed with `FOR UPDATE SKIP LOCKED` and moved out of `pending` in the
 /// same transaction that records their effects, so each fires exactly once however many daemons share the database.
 public enum DeadlineStore {
+    /// Deadlines still pending, for `status`.
+    public static func pendingCount(on connection: PGConnection) throws -> Int {
+        let rows = try connection.query("SELECT count(*) AS pending FROM hotline.deadlines WHERE state = 'pending'")
+        return try rows.first?.decode("pending", as: Int.self) ?? 0
+    }
+
     /// Seconds after its due time past which a firing counts as late.
     static let lateAfter: TimeInterval = 60
 

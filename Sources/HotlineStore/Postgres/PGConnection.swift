@@ -10,6 +10,8 @@ import Foundation
 /// - Important: call ``close()`` when done; `deinit` closes a connection that was left open, as a last resort.
 public final class PGConnection {
     private var raw: OpaquePointer?
+    /// Open `transaction` calls: an inner one joins the outer transaction instead of beginning its own.
+    private var transactionDepth = 0
     /// The conninfo this connection was made from, kept to describe failures (passwords are never printed).
     private let conninfo: String
 
@@ -113,15 +115,30 @@ public final class PGConnection {
 
     /// Runs `body` inside BEGIN … COMMIT, rolling back when it throws.
     ///
+    /// Called inside another `transaction`, `body` joins the outer one: a control command composes store calls
+    /// that each begin a transaction, and commits them once (#14). An error still ends the whole transaction,
+    /// thrown through the outer call, which rolls back.
+    ///
     /// A connection lost while COMMIT is in flight is reported as ``PostgresError/Code/commitOutcomeUnknown``:
     /// the caller cannot know whether the work was applied, and must not blindly redo it.
+    /// Whether a `transaction` is open on this connection.
+    public var isInTransaction: Bool { transactionDepth > 0 }
+
     @discardableResult
     public func transaction<T>(_ body: (PGConnection) throws -> T) throws -> T {
+        if transactionDepth > 0 {
+            transactionDepth += 1
+            defer { transactionDepth -= 1 }
+            return try body(self)
+        }
         try command("BEGIN")
+        transactionDepth = 1
         let value: T
         do {
             value = try body(self)
+            transactionDepth = 0
         } catch {
+            transactionDepth = 0
             if isOpen { _ = try? command("ROLLBACK") }
             throw error
         }

@@ -9,15 +9,16 @@ import Logging
 extension ControlHandler {
     func fileComplaint(_ filing: ComplaintFiling, caller: Caller, language: Language) throws -> JSONValue {
         let actor = try acting(caller, for: "complaint file", language: language)
-        let context = try complaintContext()
         let now = clock.now()
-        let (id, hops) = try database.withConnectionBlocking { connection in
-            try ComplaintStore.file(filing, by: actor, at: now, context: context, on: connection)
+        let (id, hops, shown) = try inOneTransaction { connection in
+            let context = try complaintContext(on: connection)
+            let (id, hops) = try ComplaintStore.file(filing, by: actor, at: now, context: context, on: connection)
+            return (id, hops, try complaintJSON(id, language: language, on: connection))
         }
         anchors.anchorCommitted(hops, logger: logger)
         logger.info("complaint filed", metadata: ["complaint_id": "\(id)", "by": "\(caller.name)"])
         deadlinesChanged()
-        return try complaintJSON(id, language: language)
+        return shown
     }
 
     func listComplaints(_ query: ComplaintListQuery, caller: Caller, language: Language) throws -> JSONValue {
@@ -40,16 +41,17 @@ extension ControlHandler {
     /// One verb on one complaint, answered with the complaint as it is afterwards.
     func act(_ verb: ComplaintVerb, on id: String, caller: Caller, language: Language) throws -> JSONValue {
         let actor = try acting(caller, for: "complaint \(verb.name)", language: language)
-        let action = try complaintAction(verb, language: language)
-        let context = try complaintContext()
         let now = clock.now()
-        let hops = try database.withConnectionBlocking { connection in
-            try ComplaintStore.act(action, on: id, by: actor, at: now, context: context, on: connection)
+        let (hops, shown) = try inOneTransaction { connection in
+            let action = try complaintAction(verb, language: language, on: connection)
+            let context = try complaintContext(on: connection)
+            let hops = try ComplaintStore.act(action, on: id, by: actor, at: now, context: context, on: connection)
+            return (hops, try complaintJSON(id, language: language, on: connection))
         }
         anchors.anchorCommitted(hops, logger: logger)
         logger.info("complaint \(verb.name)", metadata: ["complaint_id": "\(id)", "by": "\(caller.name)"])
         deadlinesChanged()
-        return try complaintJSON(id, language: language)
+        return shown
     }
 
     /// `complaint merge`: closes a duplicate into the case that carries on (并单, SPEC §12); answers with the
@@ -58,18 +60,18 @@ extension ControlHandler {
         throws -> JSONValue
     {
         let actor = try acting(caller, for: "complaint merge", language: language)
-        let context = try complaintContext()
         let now = clock.now()
-        let hops = try database.withConnectionBlocking { connection in
-            try ComplaintStore.merge(
+        let (hops, shown) = try inOneTransaction { connection in
+            let hops = try ComplaintStore.merge(
                 id,
                 into: survivor,
                 reason: reason,
                 by: actor,
                 at: now,
-                context: context,
+                context: try complaintContext(on: connection),
                 on: connection
             )
+            return (hops, try complaintJSON(id, language: language, on: connection))
         }
         anchors.anchorCommitted(hops, logger: logger)
         logger.info(
@@ -77,7 +79,17 @@ extension ControlHandler {
             metadata: ["complaint_id": "\(id)", "into": "\(survivor)", "by": "\(caller.name)"]
         )
         deadlinesChanged()
-        return try complaintJSON(id, language: language)
+        return shown
+    }
+
+    /// One complaint command as one transaction on one connection (#14): the staff and matters it names, the
+    /// coordination office, the transition and the complaint as it is afterwards are all read and written on one
+    /// snapshot, and a deadlock aborts and reruns the whole. What must follow the commit (anchoring the hops,
+    /// waking the scheduler) is the caller's, after this returns.
+    private func inOneTransaction<T>(_ body: (PGConnection) throws -> T) throws -> T {
+        try database.withConnectionBlocking { connection in
+            try retryingConflicts(on: connection) { try connection.transaction(body) }
+        }
     }
 
     /// Complaint actions are a staff member's: an administrator (root, the daemon's user) names one with --as.
@@ -97,9 +109,10 @@ extension ControlHandler {
         }
     }
 
-    private func staffMember(_ login: String, argument: String, language: Language) throws -> StaffMember {
-        guard let member = try database.withConnectionBlocking({ try StaffDirectory.staff(login: login, on: $0) })
-        else {
+    private func staffMember(_ login: String, argument: String, language: Language, on connection: PGConnection)
+        throws -> StaffMember
+    {
+        guard let member = try StaffDirectory.staff(login: login, on: connection) else {
             throw ControlError(
                 code: .notFound,
                 zh: "\(argument)：没有工作人员“\(login)”",
@@ -111,13 +124,18 @@ extension ControlHandler {
     }
 
     /// The workflow's action for a verb, with the staff it names looked up.
-    private func complaintAction(_ verb: ComplaintVerb, language: Language) throws -> ComplaintAction {
+    private func complaintAction(_ verb: ComplaintVerb, language: Language, on connection: PGConnection) throws
+        -> ComplaintAction
+    {
+        func staffMember(_ login: String, argument: String) throws -> StaffMember {
+            try self.staffMember(login, argument: argument, language: language, on: connection)
+        }
         switch verb {
         case .resolve(let answer, let told):
-            return .resolve(answer: answer, told: try toldMatters(told, language: language))
+            return .resolve(answer: answer, told: try toldMatters(told, language: language, on: connection))
         case .transfer(let to, let reason): return .transfer(to: to, reason: reason)
         case .accept(let handler):
-            return .accept(handler: try handler.map { try staffMember($0, argument: "--handler", language: language) })
+            return .accept(handler: try handler.map { try staffMember($0, argument: "--handler") })
         case .returnToCoordination(let reason): return .returnToCoordination(reason: reason)
         case .reroute(let to, let reason): return .reroute(to: to, reason: reason)
         case .reply(let result): return .reply(result: result)
@@ -125,39 +143,39 @@ extension ControlHandler {
         case .escalate(let level, let reason): return .escalate(to: level, reason: reason)
         case .handover(let to, let approvedBy):
             return .handover(
-                to: try staffMember(to, argument: "--to", language: language),
-                approvedBy: try staffMember(approvedBy, argument: "--approved-by", language: language)
+                to: try staffMember(to, argument: "--to"),
+                approvedBy: try staffMember(approvedBy, argument: "--approved-by")
             )
         case .extend(let allowance, let reason, let approvedBy):
             return .extend(
                 by: allowance,
                 reason: reason,
-                approvedBy: try staffMember(approvedBy, argument: "--approved-by", language: language)
+                approvedBy: try staffMember(approvedBy, argument: "--approved-by")
             )
         case .feedback(let satisfaction, let comment): return .feedback(satisfaction: satisfaction, comment: comment)
         }
     }
 
     /// The rules in force: the coordination office is the department flagged so, else the configured one.
-    private func complaintContext() throws -> ComplaintContext {
-        let coordination = try database.withConnectionBlocking { connection in
-            try StaffDirectory.departments(on: connection).first(where: \.isCoordination)?.code
-        }
+    private func complaintContext(on connection: PGConnection) throws -> ComplaintContext {
+        let coordination = try StaffDirectory.departments(on: connection).first(where: \.isCoordination)?.code
         var context = complaintRules
         if let coordination { context.workflow.coordinationDepartment = coordination }
         return context
     }
 
     func complaintJSON(_ id: String, language: Language) throws -> JSONValue {
-        let found = try database.withConnectionBlocking {
-            connection -> (ComplaintDetails, [MatterReference: String])? in
-            guard let details = try ComplaintQueries.show(id, on: connection) else { return nil }
-            let told = details.hops.flatMap { $0.told.compactMap(MatterReference.init) }
-            return (details, try MatterStore.titles(of: told, on: connection))
-        }
-        guard let (details, titles) = found else {
+        try database.withConnectionBlocking { connection in try complaintJSON(id, language: language, on: connection) }
+    }
+
+    /// The complaint as `complaint show` answers it, read on `connection` (inside the command's transaction, the
+    /// writes of the transaction included).
+    func complaintJSON(_ id: String, language: Language, on connection: PGConnection) throws -> JSONValue {
+        guard let details = try ComplaintQueries.show(id, on: connection) else {
             throw ControlError(code: .notFound, zh: "没有投诉 \(id)", en: "no complaint \(id)", language: language)
         }
+        let told = details.hops.flatMap { $0.told.compactMap(MatterReference.init) }
+        let titles = try MatterStore.titles(of: told, on: connection)
         return complaintJSON(details, toldTitles: titles, language: language)
     }
 

@@ -94,8 +94,8 @@ extension ControlHandler {
 
     /// The current versions of the matters a `--told` names; an unknown code is "not found" (exit 4), before
     /// anything is written.
-    func toldMatters(_ codes: [String], language: Language) throws -> [MatterReference] {
-        try matterStore(language) { connection in try MatterStore.references(codes, on: connection) }
+    func toldMatters(_ codes: [String], language: Language, on connection: PGConnection) throws -> [MatterReference] {
+        try translatingMatterErrors(language) { try MatterStore.references(codes, on: connection) }
     }
 
     /// Who signs a version: a staff login, or an administrator with no staff record (root, the daemon's user).
@@ -108,8 +108,13 @@ extension ControlHandler {
 
     /// Runs a knowledge-base operation, turning its errors into the control protocol's.
     private func matterStore<T>(_ language: Language, _ body: (PGConnection) throws -> T) throws -> T {
+        try translatingMatterErrors(language) { try database.withConnectionBlocking(body) }
+    }
+
+    /// The knowledge base's errors as the control protocol's.
+    private func translatingMatterErrors<T>(_ language: Language, _ body: () throws -> T) throws -> T {
         do {
-            return try database.withConnectionBlocking(body)
+            return try body()
         } catch let error as MatterStoreError {
             let message = error.text(in: language)
             switch error {
