@@ -70,7 +70,7 @@ fuzz:
 	scripts/fuzz.sh
 
 unit-test:
-	$(SWIFT) test --filter 'HotlineCoreTests|HotlineProtocolTests|HotlineDaemonTests'
+	$(SWIFT) test --filter 'HotlineCoreTests|HotlineProtocolTests|HotlineCLITests|HotlineDaemonTests|CallRecordCodingTests|PostgresTimestampTests'
 
 format:
 	$(SWIFT) format format --in-place --recursive Package.swift Sources Tests Plugins Benchmarks Fuzz

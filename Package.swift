@@ -250,10 +250,29 @@ let package = Package(
         ),
         .testTarget(
             name: "HotlineProtocolTests",
+            dependencies: ["HotlineCore", "HotlineProtocol"],
+            swiftSettings: strictSettings
+        ),
+        // hotlinectl's argument parsing and output, without a daemon.
+        .testTarget(
+            name: "HotlineCLITests",
             dependencies: [
                 "HotlineCore", "HotlineProtocol", "HotlineCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strictSettings
+        ),
+        // The store: its pure codings, and libpq against a real throwaway PostgreSQL (`make test` starts one).
+        .testTarget(
+            name: "HotlineStoreTests",
+            dependencies: ["HotlineCore", "HotlineStore", "HotlineTestSupport"],
+            swiftSettings: strictSettings
+        ),
+        // What the process-level test targets share: the throwaway database, private clusters, running programs.
+        .target(
+            name: "HotlineTestSupport",
+            dependencies: ["HotlineStore", "HotlineSystem", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/HotlineTestSupport",
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -278,7 +297,7 @@ let package = Package(
             name: "HotlineIntegrationTests",
             dependencies: [
                 "HotlineCore", "HotlineStore", "HotlineDaemon", "HotlineProtocol", "HotlineSystem", "HotlineCLI",
-                "hotlined", "hotlinectl", .product(name: "Logging", package: "swift-log"),
+                "HotlineTestSupport", "hotlined", "hotlinectl", .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

@@ -2,6 +2,7 @@ import Foundation
 import HotlineCore
 import HotlineProtocol
 import HotlineStore
+import HotlineTestSupport
 import Testing
 
 /// Issue 17: the hop chains anchored outside the database, and `audit verify` catching what a database superuser

@@ -1,5 +1,6 @@
 import Foundation
 import HotlineProtocol
+import HotlineTestSupport
 import Testing
 
 /// `hotlinectl calendar import|show` against a real daemon (issue 5).

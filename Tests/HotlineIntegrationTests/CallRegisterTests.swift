@@ -2,6 +2,7 @@ import Foundation
 import HotlineProtocol
 import HotlineStore
 import HotlineSystem
+import HotlineTestSupport
 import Testing
 
 /// The PBX event socket and the call register through a real daemon and a real PostgreSQL (issue 3).

@@ -1,6 +1,7 @@
 import Foundation
 import HotlineProtocol
 import HotlineStore
+import HotlineTestSupport
 import Testing
 
 /// The complaint workflow through real hotlinectl processes against a real daemon and database (issue 4).

@@ -1,6 +1,7 @@
 import Foundation
 import HotlineProtocol
 import HotlineSystem
+import HotlineTestSupport
 import Testing
 
 /// A real `hotlined` process for one test, with its sockets in a private temporary directory.

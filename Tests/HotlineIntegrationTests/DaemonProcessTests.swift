@@ -1,6 +1,7 @@
 import Foundation
 import HotlineCLI
 import HotlineProtocol
+import HotlineTestSupport
 import Testing
 
 /// The real `hotlined` and `hotlinectl` processes over the real control socket (issue 2).

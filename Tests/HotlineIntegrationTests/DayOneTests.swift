@@ -1,5 +1,6 @@
 import Foundation
 import HotlineProtocol
+import HotlineTestSupport
 import Testing
 
 /// Issue 19, day one: the Unix user who starts hotlined administers it, as root does; nobody else does.

@@ -2,6 +2,7 @@ import Foundation
 import HotlineProtocol
 import HotlineStore
 import HotlineSystem
+import HotlineTestSupport
 import Testing
 
 /// Deadlines firing through real daemons on the manual clock (issue 5): breaches, escalations, the ladder,

@@ -3,6 +3,7 @@ import HotlineCore
 import HotlineProtocol
 import HotlineStore
 import HotlineSystem
+import HotlineTestSupport
 import Logging
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import HotlineProtocol
+import HotlineTestSupport
 import Testing
 
 /// Issue 19, day two: metrics in the Prometheus text format, by `hotlinectl metrics` and a textfile.

@@ -2,6 +2,7 @@ import Foundation
 import HotlineProtocol
 import HotlineStore
 import HotlineSystem
+import HotlineTestSupport
 import Testing
 
 /// SPEC §10 through real daemons and hotlinectl: every change tells exactly the people of the table, in the

@@ -1,5 +1,6 @@
 import Foundation
 import HotlineProtocol
+import HotlineTestSupport
 import Testing
 
 /// The operator's desk (SPEC §12, issue 12) through real hotlinectl processes against a real daemon and database:

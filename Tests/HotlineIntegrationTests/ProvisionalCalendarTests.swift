@@ -1,6 +1,7 @@
 import Foundation
 import HotlineProtocol
 import HotlineStore
+import HotlineTestSupport
 import Testing
 
 /// SPEC §4 in a year without an official holiday schedule: provisional statutory holidays, what says so, the

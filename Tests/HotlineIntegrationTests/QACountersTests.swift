@@ -1,5 +1,6 @@
 import Foundation
 import HotlineStore
+import HotlineTestSupport
 import Testing
 
 /// The hourly counters behind `qa stats` (sql/004): the same figures as a scan of the tables for any period, a

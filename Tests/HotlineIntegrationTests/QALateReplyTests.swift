@@ -1,6 +1,7 @@
 import Foundation
 import HotlineProtocol
 import HotlineStore
+import HotlineTestSupport
 import Testing
 
 /// Late replies after a redo (sql/006): a reply is late iff the reply deadline it answers — the most recent one of

@@ -2,6 +2,7 @@ import Foundation
 import HotlineProtocol
 import HotlineStore
 import HotlineSystem
+import HotlineTestSupport
 import Testing
 
 /// Rates beside counts, grades and the call register's answer rate (issue 16, sql/008), through real processes.

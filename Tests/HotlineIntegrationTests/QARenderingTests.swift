@@ -1,5 +1,6 @@
 import Foundation
 import HotlineProtocol
+import HotlineTestSupport
 import Testing
 
 /// The report as a head of QA sees it (issue 16): rendered by headless Chromium (Debian's `chromium`, installed by

@@ -1,6 +1,7 @@
 import Foundation
 import HotlineProtocol
 import HotlineStore
+import HotlineTestSupport
 import Testing
 
 /// QA's figures through real processes (issue 6): a scripted month on the manual clock, checked column by column.

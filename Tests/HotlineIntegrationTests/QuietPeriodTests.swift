@@ -1,6 +1,7 @@
 import Foundation
 import HotlineProtocol
 import HotlineStore
+import HotlineTestSupport
 import Testing
 
 /// SPEC §2: resolved and replied cases close by themselves after `[policy] quiet_period` without feedback, signed

@@ -1,6 +1,7 @@
 import Foundation
 import HotlineProtocol
 import HotlineSystem
+import HotlineTestSupport
 import Testing
 
 /// systemd integration without systemd: a stand-in NOTIFY_SOCKET, and systemd-socket-activate passing sockets.

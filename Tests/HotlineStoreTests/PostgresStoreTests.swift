@@ -1,6 +1,7 @@
 import Foundation
 import HotlineCore
 import HotlineStore
+import HotlineTestSupport
 import Testing
 
 /// The libpq layer against a real PostgreSQL (issue 2): migrations, parameters, errors, reconnect, NOTIFY, COPY.

@@ -8,14 +8,14 @@ import Testing
 ///
 /// `make test` (scripts/with-temp-postgres.sh) starts a throwaway cluster and sets HOTLINE_TEST_DATABASE. Without it
 /// these tests fail — they never skip, so a run that did not reach a real database cannot pass.
-enum TestEnvironment {
+public enum TestEnvironment {
     /// Polls `done` until it holds or `timeout` passes; the caller then asserts on the state it waited for.
-    static func waitUntil(timeout: TimeInterval = 5, _ done: () throws -> Bool) rethrows {
+    public static func waitUntil(timeout: TimeInterval = 5, _ done: () throws -> Bool) rethrows {
         let until = Date().addingTimeInterval(timeout)
         while try !done() && Date() < until { Thread.sleep(forTimeInterval: 0.1) }
     }
 
-    static var conninfo: String {
+    public static var conninfo: String {
         get throws {
             guard let value = ProcessInfo.processInfo.environment["HOTLINE_TEST_DATABASE"], !value.isEmpty else {
                 Issue.record(
@@ -27,10 +27,10 @@ enum TestEnvironment {
         }
     }
 
-    static let logger = Logger(label: "hotline-tests")
+    public static let logger = Logger(label: "hotline-tests")
 
     /// The folder holding the built `hotlined` and `hotlinectl` (next to the test bundle).
-    static var binDirectory: String {
+    public static var binDirectory: String {
         if let configured = ProcessInfo.processInfo.environment["HOTLINE_BIN_DIR"] { return configured }
         let executable =
             (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -39,7 +39,7 @@ enum TestEnvironment {
 
     /// Copies a program with its descriptor closed on exec, so no concurrently spawned child keeps it open for
     /// writing (which makes exec of the copy fail with ETXTBSY).
-    static func copyExecutable(_ source: String, to destination: String) throws {
+    public static func copyExecutable(_ source: String, to destination: String) throws {
         let data = try Data(contentsOf: URL(fileURLWithPath: source))
         let descriptor = open(destination, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
         guard descriptor >= 0 else { throw TestSetupError.command("cannot create \(destination)", "errno \(errno)") }
@@ -50,7 +50,7 @@ enum TestEnvironment {
     }
 
     /// Creates a database of its own for one test, so tests run in parallel without seeing each other's rows.
-    static func makeDatabase() throws -> String {
+    public static func makeDatabase() throws -> String {
         let admin = try PGConnection(conninfo: try conninfo)
         defer { admin.close() }
         let name = "hotline_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
@@ -63,13 +63,13 @@ enum TestEnvironment {
 
 /// A PostgreSQL cluster of one test's own, for tests that stop or restart the server (so that other tests running
 /// at the same time keep their database).
-final class PrivateCluster {
-    let directory: String
+public final class PrivateCluster {
+    public let directory: String
     private let binDirectory: String
     private let owner: String?
-    var conninfo: String { "host=\(directory) dbname=postgres user=hotline_test connect_timeout=5" }
+    public var conninfo: String { "host=\(directory) dbname=postgres user=hotline_test connect_timeout=5" }
 
-    init() throws {
+    public init() throws {
         let environment = ProcessInfo.processInfo.environment
         guard let pgctl = environment["HOTLINE_TEST_PGCTL"] else {
             Issue.record("HOTLINE_TEST_PGCTL is not set: run the tests with `make test`")
@@ -89,7 +89,7 @@ final class PrivateCluster {
         try start()
     }
 
-    func start() throws {
+    public func start() throws {
         try run(
             "pg_ctl",
             [
@@ -99,11 +99,11 @@ final class PrivateCluster {
         )
     }
 
-    func stop() throws {
+    public func stop() throws {
         try run("pg_ctl", ["-D", directory + "/data", "-m", "fast", "-w", "stop"])
     }
 
-    func restart() throws {
+    public func restart() throws {
         try stop()
         try start()
     }
@@ -121,12 +121,12 @@ final class PrivateCluster {
     }
 }
 
-enum TestSetupError: Error, CustomStringConvertible {
+public enum TestSetupError: Error, CustomStringConvertible {
     case noDatabase
     case command(String, String)
     case timeout(String)
 
-    var description: String {
+    public var description: String {
         switch self {
         case .noDatabase: return "no test database (run `make test`)"
         case .command(let command, let output): return "\(command) failed: \(output)"
@@ -136,15 +136,15 @@ enum TestSetupError: Error, CustomStringConvertible {
 }
 
 /// Runs programs for tests, capturing output through files (a pipe can be held open by daemons they start).
-enum ProcessRunner {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-        var output: String { stdout + stderr }
+public enum ProcessRunner {
+    public struct Result {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+        public var output: String { stdout + stderr }
     }
 
-    static func run(_ command: [String], environment: [String: String] = [:], timeout: TimeInterval = 60) throws
+    public static func run(_ command: [String], environment: [String: String] = [:], timeout: TimeInterval = 60) throws
         -> Result
     {
         let directory = "/tmp/hl-run-" + UUID().uuidString.prefix(12)
