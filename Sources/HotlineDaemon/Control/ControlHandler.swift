@@ -19,6 +19,7 @@ public final class ControlHandler: Sendable {
     /// Where committed hops are anchored outside the database (issue 17).
     let anchors: AnchorLog
     private let statusSource: @Sendable () -> DaemonStatus
+    private let identification: CallerIdentification
 
     public init(
         database: PostgresSession,
@@ -40,6 +41,7 @@ public final class ControlHandler: Sendable {
         self.timeZone = timeZone
         self.logger = logger
         self.statusSource = statusSource
+        identification = CallerIdentification(roster: StoredStaffRoster(database: database), daemonUID: geteuid())
     }
 
     public func handle(_ request: ControlRequest, peer: PeerCredentials) -> ControlResponse {
@@ -122,47 +124,14 @@ public final class ControlHandler: Sendable {
 
     // MARK: - Identity (SPEC §6)
 
-    /// Root, and the Unix user hotlined runs as, are administrators of this daemon (as the user who runs initdb is
-    /// PostgreSQL's bootstrap superuser), and act for any staff member with `--as`; everyone else is the staff
-    /// member whose login is their Unix user name. Under the packaged unit the daemon's user is `hotline`, which no
-    /// person logs in as.
+    /// The caller of a request, by the rules of ``CallerIdentification``.
     func identify(_ request: ControlRequest, peer: PeerCredentials) throws -> Caller {
-        let userName = peer.uid == 0 ? "root" : peer.userName ?? "uid \(peer.uid)"
-        let administrator = peer.uid == 0 || peer.uid == ControlHandler.daemonUID
-        if let login = request.actAs {
-            guard administrator else {
-                throw ControlError(
-                    code: .refused,
-                    role: "root",
-                    zh: "--as 仅限 root（及运行 hotlined 的用户）使用；Unix 用户 \(userName) 只能以本人身份操作",
-                    en: "--as is for root only (and the user hotlined runs as); Unix user \(userName) acts as itself",
-                    language: request.language
-                )
-            }
-            guard let member = try lookupStaff(login) else {
-                throw ControlError(
-                    code: .notFound,
-                    zh: "--as \(login)：没有这名工作人员",
-                    en: "--as \(login): no such staff member",
-                    language: request.language
-                )
-            }
-            return .staff(member, actingFor: userName, administrator: false)
-        }
-        if peer.uid == 0 { return .administrator(userName) }
-        guard let member = try lookupStaff(userName) else {
-            if administrator { return .administrator(userName) }
-            throw ControlError(
-                code: .refused,
-                role: "staff",
-                zh: "Unix 用户 \(userName) 没有工作人员记录；请管理员添加："
-                    + "`hotlinectl staff add \(userName) --name 姓名 --dept 部门 --role operator`",
-                en: "Unix user \(userName) has no staff record; an administrator adds one with "
-                    + "`hotlinectl staff add \(userName) --name NAME --dept CODE --role operator`",
-                language: request.language
-            )
-        }
-        return .staff(member, actingFor: nil, administrator: administrator)
+        try identification.identify(
+            uid: peer.uid,
+            userName: peer.uid == 0 ? "root" : peer.userName,
+            actAs: request.actAs,
+            language: request.language
+        )
     }
 
     /// `{"text": …}`: the metrics in the Prometheus text format.
@@ -176,10 +145,8 @@ public final class ControlHandler: Sendable {
     }
 
     /// The user this process runs as.
-    static let daemonUID = geteuid()
-
     func lookupStaff(_ login: String) throws -> StaffMember? {
-        try database.withConnectionBlocking { connection in try StaffDirectory.staff(login: login, on: connection) }
+        try identification.roster.staff(login: login)
     }
 
     // MARK: - Commands
