@@ -64,7 +64,12 @@ struct HotlineBench {
         let insertDatabase = try makeDatabase(admin: admin, name: "bench_insert", logger: logger)
         let insertConnection = try PGConnection(conninfo: insertDatabase)
         let insertStart = Date()
+        // Each INSERT's own time too: its p99 is the floor of an ack's, which must wait for a durable commit.
+        var commitLatencies: [Double] = []
+        commitLatencies.reserveCapacity(insertEvents)
         for event in parsed.prefix(insertEvents) {
+            let one = Date()
+            defer { commitLatencies.append(Date().timeIntervalSince(one)) }
             try insertConnection.command(
                 """
                 INSERT INTO hotline.pbx_events (event_id, type, call_id, occurred_at, payload)
@@ -78,7 +83,15 @@ struct HotlineBench {
         }
         let insertRate = Double(insertEvents) / Date().timeIntervalSince(insertStart)
         insertConnection.close()
+        let commit = LatencySummary(commitLatencies)
         print(String(format: "  one autocommit INSERT per event:     %9.0f rows/s", insertRate))
+        print(
+            String(
+                format: "  one autocommit INSERT, p50 / p99:    %6.2f / %.2f ms",
+                commit.p50 * 1000,
+                commit.p99 * 1000
+            )
+        )
 
         // hotlined: sustained throughput, then latency at an offered 1,000 events/s.
         let daemonDatabase = try makeDatabase(admin: admin, name: "bench_daemon", logger: logger)
@@ -111,23 +124,30 @@ struct HotlineBench {
         print("")
         print(
             String(
-                format: "  throughput / COPY:                   %6.1f %%   (target ≥ 25 %%)",
+                format: "  throughput / COPY:                   %6.1f %%   (target ≥ 40 %%)",
                 100 * sustainedRate / copyRate
             )
         )
         print(
             String(
-                format: "  throughput / one INSERT per event:   %6.1f ×   (target ≥ 10 ×)",
+                format: "  throughput / one INSERT per event:   %6.1f ×   (target ≥ 12 ×)",
                 sustainedRate / insertRate
             )
         )
-        print(String(format: "  p99 ack latency at 1,000 events/s:   %6.2f ms  (target < 10 ms)", latency.p99 * 1000))
+        print(
+            String(
+                format: "  p99 ack latency at 1,000 events/s:   %6.2f ms  (target ≤ 2 × one INSERT's p99 = %.2f ms)",
+                latency.p99 * 1000,
+                2 * commit.p99 * 1000
+            )
+        )
         print("  acked \(sustainedAcked + latencies.count) of \(events + paced.count), stored \(stored ?? -1)")
         let report = """
             {"events":\(events),"copy_rows_per_second":\(Int(copyRate)),"insert_rows_per_second":\(Int(insertRate)),\
             "hotlined_events_per_second":\(Int(sustainedRate)),"ratio_to_copy":\(sustainedRate / copyRate),\
             "ratio_to_insert":\(sustainedRate / insertRate),"p50_ms_at_1000":\(latency.p50 * 1000),\
-            "p99_ms_at_1000":\(latency.p99 * 1000)}
+            "p99_ms_at_1000":\(latency.p99 * 1000),"commit_p50_ms":\(commit.p50 * 1000),\
+            "commit_p99_ms":\(commit.p99 * 1000)}
             """
         try? FileManager.default.createDirectory(atPath: "bench-results", withIntermediateDirectories: true)
         try? report.write(toFile: "bench-results/ingest.json", atomically: true, encoding: .utf8)
@@ -294,14 +314,52 @@ struct HotlineBench {
             let log = (try? String(contentsOfFile: daemon.directory + "/hotlined.log", encoding: .utf8)) ?? ""
             print(log.split(separator: "\n").filter { $0.contains("deadline pass") }.joined(separator: "\n"))
         }
+        let floor = try breachFloor(database: database)
         print("  breached: \(breached) of \(simultaneous)")
-        print(String(format: "  breach visible after due, p50 / p99:  %6.3f / %.3f s  (target p99 < 1 s)", p50, p99))
+        print(
+            String(
+                format: "  breach visible after due, p50 / p99:  %6.3f / %.3f s  (target p99 < 0.7 s; floor %.3f s)",
+                p50,
+                p99,
+                floor
+            )
+        )
         print(String(format: "  resident memory after firing:         %6.1f MB", rssAfter))
         let report = """
             {"pending":\(pendingDeadlines),"startup_seconds":\(startupSeconds),"rss_mb":\(rssAtStart),\
-            "rss_after_mb":\(rssAfter),"breached":\(breached),"lateness_p50_s":\(p50),"lateness_p99_s":\(p99)}
+            "rss_after_mb":\(rssAfter),"breached":\(breached),"lateness_p50_s":\(p50),"lateness_p99_s":\(p99),\
+            "floor_s":\(floor)}
             """
         try? report.write(toFile: "bench-results/deadlines.json", atomically: true, encoding: .utf8)
+    }
+
+    /// The floor of breach visibility: the least any scheduler must do for \(simultaneous) breaches — one UPDATE of
+    /// as many pending rows and one INSERT of their escalations, committed — timed on the same database after the
+    /// daemon is done with it (on other, still pending rows).
+    static func breachFloor(database: String) throws -> Double {
+        let connection = try PGConnection(conninfo: database)
+        defer { connection.close() }
+        let start = Date()
+        try connection.transaction { connection in
+            try connection.command(
+                """
+                WITH due AS (
+                    SELECT id FROM hotline.deadlines WHERE state = 'pending' ORDER BY due_at LIMIT $1
+                )
+                UPDATE hotline.deadlines AS d SET state = 'breached', breached_at = now(), fired_late = false
+                FROM due WHERE d.id = due.id
+                """,
+                [simultaneous]
+            )
+            try connection.command(
+                """
+                INSERT INTO hotline.escalations (complaint_id, kind, level, department, at, reason, deadline_id)
+                SELECT complaint_id, 'transfer_overdue', 'qa', department, now(), 'floor', id
+                FROM hotline.deadlines WHERE state = 'breached' AND breached_at = now()
+                """
+            )
+        }
+        return Date().timeIntervalSince(start)
     }
 
     /// VmRSS of a process in megabytes, from /proc.
