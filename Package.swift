@@ -95,6 +95,7 @@ let package = Package(
         .target(
             name: "HotlineCLI",
             dependencies: [
+                "CSystemd",
                 "HotlineCore",
                 "HotlineSystem",
                 "HotlineProtocol",

@@ -264,7 +264,14 @@ enum QAOutput {
         return [
             (zh ? "考核期间 " : "Period ") + view.period, counts.render(), rates.render(),
             (zh ? "评级规则：" : "Grading rules:") + "\n" + rules, callsTable(view, language: language),
-        ].joined(separator: "\n\n")
+        ].joined(separator: "\n\n") + sealLine(view, language: language)
+    }
+
+    /// The period's seal (issue 17), after the figures.
+    static func sealLine(_ view: QAAssessmentView, language: Language) -> String {
+        guard !view.seal.isEmpty else { return "" }
+        return language == .zh
+            ? "\n\n封存值 \(view.seal)（\(view.sealHops) 步）" : "\n\nSeal \(view.seal) (\(view.sealHops) hops)"
     }
 
     /// "66.7% (2/3)", or "—" with nothing to count.
