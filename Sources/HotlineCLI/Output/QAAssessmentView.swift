@@ -40,16 +40,15 @@ struct QAAssessmentView {
     var queues: [Queue]
     var trend: [Step]
     var grading: QAGradingPolicy
-    /// The period's seal (issue 17) and how many hops it covers; empty from a daemon without seals.
-    var seal: String
-    var sealHops: Int
+    /// The period's seal (issue 17) and how many hops it covers, from `audit.seal`: set by `qa report`, empty
+    /// otherwise.
+    var seal = ""
+    var sealHops = 0
 
     init(json: JSONValue, names: [String: String]) {
         period = json["period"]?.stringValue ?? ""
         from = json["from"]?.stringValue ?? ""
         to = json["to"]?.stringValue ?? ""
-        seal = json["seal"]?.stringValue ?? ""
-        sealHops = json["seal_hops"]?.intValue ?? 0
         departments = (json["departments"]?.arrayValue ?? []).map { row in
             let code = row["department"]?.stringValue ?? ""
             return Department(

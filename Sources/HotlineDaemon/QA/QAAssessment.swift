@@ -15,20 +15,10 @@ enum QAAssessment {
         instant: (LocalDate) -> Date,
         on connection: PGConnection
     ) throws -> JSONValue {
-        // The period's seal (issue 17) pins the hops these figures were computed from; every row carries it, so
-        // that a department's row taken alone still names the trail.
-        let seal = AuditSeal.of(
-            period: period,
-            hops: try ComplaintQueries.periodHops(from: instant(period.first), to: instant(period.end), on: connection)
-        )
         let rows = graded(
             try QAQueries.stats(from: instant(period.first), to: instant(period.end), on: connection),
             policy: policy
-        ).map { row -> JSONValue in
-            guard case .object(var members) = row else { return row }
-            members.append(("seal", .string(seal.seal)))
-            return .object(members)
-        }
+        )
         guard whole else { return .array(rows) }
         let calls = try QAQueries.callAnswers(from: instant(period.first), to: instant(period.end), on: connection)
         let trend = try period.trendSteps.map { step -> JSONValue in
@@ -53,8 +43,6 @@ enum QAAssessment {
             ("calls", .array(calls)),
             ("trend", .array(trend)),
             ("grading", gradingJSON(policy)),
-            ("seal", .string(seal.seal)),
-            ("seal_hops", .int(Int64(seal.hops))),
         ])
     }
 
