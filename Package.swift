@@ -97,6 +97,7 @@ let package = Package(
         .target(
             name: "HotlineCLI",
             dependencies: [
+                "CSystemd",
                 "HotlineCore",
                 "HotlineSystem",
                 "HotlineProtocol",

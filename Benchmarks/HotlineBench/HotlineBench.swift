@@ -1,5 +1,6 @@
 import Foundation
 import HotlineAdapter
+import HotlineCore
 import HotlineProtocol
 import HotlineStore
 import HotlineSystem
@@ -24,7 +25,7 @@ struct HotlineBench {
             exit(2)
         }
         let logger = Logger(label: "bench")
-        // HOTLINE_BENCH_ONLY=qa (or deadlines, or matters) runs one part alone.
+        // HOTLINE_BENCH_ONLY=qa (or deadlines, matters, anchors) runs one part alone.
         switch ProcessInfo.processInfo.environment["HOTLINE_BENCH_ONLY"] {
         case "qa"?:
             try? FileManager.default.createDirectory(atPath: "bench-results", withIntermediateDirectories: true)
@@ -34,6 +35,8 @@ struct HotlineBench {
             return try deadlines(admin: admin, logger: logger)
         case "matters"?:
             return try matterSearch(admin: admin, logger: logger)
+        case "anchors"?:
+            return try anchors(admin: admin, logger: logger)
         default:
             break
         }
@@ -153,6 +156,7 @@ struct HotlineBench {
         try? report.write(toFile: "bench-results/ingest.json", atomically: true, encoding: .utf8)
         try deadlines(admin: admin, logger: logger)
         try qaFigures(admin: admin, logger: logger)
+        try anchors(admin: admin, logger: logger)
     }
 
     static let qaComplaints = Int(ProcessInfo.processInfo.environment["HOTLINE_BENCH_COMPLAINTS"] ?? "") ?? 1_000_000
@@ -209,6 +213,17 @@ struct HotlineBench {
                 on: connection
             ).count
         }
+        // The period's seal (issue 17), which qa stats now computes too: the quarter's hop hashes read through the
+        // hops_at index, sorted and hashed into the Merkle root.
+        let seal = try measure("seal of the quarter:        ") {
+            let hops = try ComplaintQueries.periodHops(
+                from: Date(postgresText: "2026-10-01 00:00:00+08")!,
+                to: Date(postgresText: "2027-01-01 00:00:00+08")!,
+                on: connection
+            )
+            _ = PeriodSeal.root(hops)
+            return hops.count
+        }
         // The counters must give what a scan of the tables gives (003's function, kept as the reference).
         let differing = try connection.query(
             """
@@ -244,7 +259,7 @@ struct HotlineBench {
         let report = """
             {"complaints":\(qaComplaints),"hops":\(4 * qaComplaints),"escalations_month_ms":\(month * 1000),\
             "stats_quarter_ms":\(quarter * 1000),"stats_quarter_edges_ms":\(edged * 1000),\
-            "rows_differing_from_scan":\(differing ?? -1)}
+            "rows_differing_from_scan":\(differing ?? -1),"seal_quarter_ms":\(seal * 1000)}
             """
         try? report.write(toFile: "bench-results/qa.json", atomically: true, encoding: .utf8)
     }
@@ -393,7 +408,7 @@ struct Daemon {
     let directory: String
     var pbxSocket: String { directory + "/pbx.sock" }
 
-    init(database: String) throws {
+    init(database: String, extraArguments: [String] = []) throws {
         directory = "/tmp/hotline-bench-\(getpid())-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path + "/hotlined"
@@ -403,11 +418,13 @@ struct Daemon {
                 "--database", database, "--pbx-socket", directory + "/pbx.sock", "--control-socket",
                 directory + "/control.sock",
                 "--state-dir", directory + "/state",
-            ],
+            ] + extraArguments,
             stdoutPath: directory + "/hotlined.log"
         )
         let deadline = Date().addingTimeInterval(30)
-        while !FileManager.default.fileExists(atPath: directory + "/pbx.sock") {
+        while !FileManager.default.fileExists(atPath: directory + "/pbx.sock")
+            || !FileManager.default.fileExists(atPath: directory + "/control.sock")
+        {
             guard Date() < deadline else { throw ChildProcessError(program: binary, reason: "did not start") }
             usleep(50_000)
         }

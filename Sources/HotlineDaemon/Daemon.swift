@@ -90,7 +90,17 @@ public enum Daemon {
             logger: logger
         )
         let pbx = PBXServer(listener: pbxListener.socket, ingestor: ingestor, logger: logger)
-        let anchors = try AnchorLog(stateDirectory: configuration.stateDirectory, logger: logger)
+        let anchors = try AnchorLog(
+            stateDirectory: configuration.stateDirectory,
+            logger: logger,
+            enabled: configuration.anchorHops
+        )
+        if !configuration.anchorHops {
+            let warning =
+                "[audit] anchor = false: hops are not anchored outside the database, so a database superuser can "
+                + "delete or rewrite them unnoticed; audit verify will count them as not anchored"
+            logger.warning("\(warning)")
+        }
         let scheduler = DeadlineScheduler(
             conninfo: database.conninfo,
             schema: schema,

@@ -105,3 +105,53 @@ struct AnchorLineTests {
         #expect(clean.anchored == 4)
     }
 }
+
+/// Issue 17: the journal's hop entries read back as anchors.
+@Suite("Journal anchors")
+struct JournalAnchorTests {
+    @Test("entries with HOTLINE_HOP_HASH become hops located as journal entries; a bad one is a break")
+    func read() {
+        let hash = String(repeating: "ab", count: 32)
+        let entries: [[String: String]] = [
+            [
+                "HOTLINE_HOP_HASH": hash, "COMPLAINT_ID": "42", "HOP_SEQ": "1",
+                "__REALTIME_TIMESTAMP": "1796000000000000",
+            ],
+            ["MESSAGE": "not a hop"],
+            ["HOTLINE_HOP_HASH": "xyz", "COMPLAINT_ID": "42", "HOP_SEQ": "2"],
+            ["HOTLINE_HOP_HASH": hash, "COMPLAINT_ID": "42", "HOP_SEQ": "3"],
+        ]
+        let read = JournalAnchors.read(entries, source: "journal")
+        #expect(read.hops.map(\.line) == [1, 3])
+        #expect(
+            read.hops.first?.hop
+                == AnchoredHop(
+                    complaintID: "42",
+                    sequence: 1,
+                    hash: Hex.decode(hash)!,
+                    atMicroseconds: 1_796_000_000_000_000
+                )
+        )
+        #expect(read.breaks == [AnchorChain.Break(file: "journal", line: 2, reason: .malformed)])
+        #expect(read.breaks.first?.message.en.contains("journal entry 2") == true)
+        // A hop the journal anchors that the database lost is named by its entry.
+        let compared = AnchorAudit.compare(anchors: read.hops, breaks: [], stored: ["42": [1: Hex.decode(hash)!]])
+        #expect(compared.discrepancies.map(\.kind) == ["hop_missing"])
+        #expect(compared.discrepancies.first?.message.en.contains("(journal entry 3)") == true)
+    }
+
+    @Test("a deleted complaint counts each hop once, even when a file and the journal both anchor it")
+    func countedOnce() {
+        let hop = AnchorLineTests.hop("7", 1, fill: 1)
+        let anchors = [
+            AnchorChain.Located(hop: hop, file: "anchors-a-2026-11.log", line: 1),
+            AnchorChain.Located(hop: hop, file: "journal", line: 1),
+        ]
+        let compared = AnchorAudit.compare(anchors: anchors, breaks: [], stored: [:])
+        #expect(
+            compared.discrepancies == [
+                .complaintMissing(complaint: "7", anchoredHops: 1, file: "anchors-a-2026-11.log", line: 1)
+            ]
+        )
+    }
+}

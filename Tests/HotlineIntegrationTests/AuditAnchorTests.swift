@@ -10,11 +10,14 @@ import Testing
 @Suite("Audit anchors outside the database")
 struct AuditAnchorTests {
     /// A daemon on a manual clock with a service desk, an installation department and QA as coordination office.
-    private func makeCentre(database: String? = nil, extraArguments: [String] = []) throws -> (DaemonHarness, String) {
+    func makeCentre(database: String? = nil, extraArguments: [String] = [], launcher: [String] = []) throws -> (
+        DaemonHarness, String
+    ) {
         let database = try database ?? TestEnvironment.makeDatabase()
         let daemon = try DaemonHarness(
             arguments: ["--database", database, "--clock", "manual", "--clock-start", "2026-11-30T09:00:00+08:00"]
-                + extraArguments
+                + extraArguments,
+            launcher: launcher
         )
         let departments = try daemon.ctl(["dept", "list", "--json"])
         if !departments.stdout.contains("\"SVC\"") {
@@ -33,7 +36,7 @@ struct AuditAnchorTests {
     }
 
     /// Filed, transferred (with its copy to QA) and accepted: four hops, the last a department's signature.
-    private func acceptedComplaint(_ daemon: DaemonHarness) throws -> String {
+    func acceptedComplaint(_ daemon: DaemonHarness) throws -> String {
         let filed = try daemon.ctlJSON(["complaint", "file", "--matter", "热水器漏水", "--as", "zhangsan"])
         let id = try #require(filed["id"]?.stringValue)
         _ = try daemon.ctlJSON(["complaint", "transfer", id, "--to", "INST", "--reason", "安装问题", "--as", "zhangsan"])
@@ -41,13 +44,13 @@ struct AuditAnchorTests {
         return id
     }
 
-    private func anchorFiles(_ daemon: DaemonHarness) throws -> [String] {
+    func anchorFiles(_ daemon: DaemonHarness) throws -> [String] {
         let directory = daemon.directory + "/state/audit"
         return try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("anchors-") }
             .sorted().map { directory + "/" + $0 }
     }
 
-    private func superuser(_ database: String) throws -> PGConnection {
+    func superuser(_ database: String) throws -> PGConnection {
         let connection = try PGConnection(conninfo: database)
         // The triggers that refuse changes to hops are switched off on purpose, as an administrator could.
         try connection.command("SET session_replication_role = replica")
@@ -55,8 +58,7 @@ struct AuditAnchorTests {
     }
 
     /// `audit verify --json` that must fail: its exit status and the report it prints.
-    private func failedVerify(_ daemon: DaemonHarness, _ arguments: [String] = []) throws -> (Int32, String, JSONValue)
-    {
+    func failedVerify(_ daemon: DaemonHarness, _ arguments: [String] = []) throws -> (Int32, String, JSONValue) {
         let result = try daemon.ctl(["audit", "verify", "--json"] + arguments)
         return (result.status, result.stderr, try JSONValue.parse(Array(result.stdout.utf8)))
     }

@@ -90,6 +90,7 @@ struct ControlCommandTests {
             .qaStats(period: ReportingPeriod(parsing: "2026-Q4")!, assessment: false),
             .qaStats(period: ReportingPeriod(parsing: "2026-11")!, assessment: true),
             .auditVerify(id: nil), .auditVerify(id: "42"),
+            .auditSeal(period: ReportingPeriod(parsing: "2026-Q4")!), .auditHops(id: nil), .auditHops(id: "42"),
             .auditVerify(
                 id: nil,
                 anchors: [

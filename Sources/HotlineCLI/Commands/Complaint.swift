@@ -342,54 +342,9 @@ extension HotlineCtl {
     struct Audit: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "audit",
-            abstract: "Check the signed, hash-chained trail of complaints (R9).",
-            subcommands: [Verify.self]
+            abstract: "Check the signed, hash-chained trail of complaints (R9) and the seal of a period.",
+            subcommands: [Verify.self, Seal.self]
         )
-
-        struct Verify: ParsableCommand {
-            static let configuration = CommandConfiguration(
-                abstract:
-                    "Recompute the hop chains of one complaint, or of all, and compare them with the anchor files.",
-                discussion: """
-                    The daemon reads its own anchor files (STATE_DIR/audit/anchors-HOST-INSTANCE-YYYY-MM.log); \
-                    --anchors adds others, such as a second daemon's (give every month of a daemon, oldest first \
-                    or not: they are put in order by name). Reports hops missing from the database, hashes that \
-                    differ from the anchored ones and anchor files whose own chain is broken; hops written before \
-                    anchoring existed are counted as not anchored. Exit status 3 names the first discrepancy; \
-                    --json lists them all. Example: hotlinectl audit verify --anchors /srv/b/anchors-*.log
-                    """
-            )
-            @Argument(help: "Complaint id (default: all).") var id: String?
-            @Option(parsing: .upToNextOption, help: "More anchor files to check against.") var anchors: [String] = []
-            @OptionGroup var global: GlobalOptions
-            func run() throws {
-                var files: [AnchorChain.File] = []
-                for path in anchors {
-                    guard let data = FileManager.default.contents(atPath: path) else {
-                        throw global.failure(status: 2, zh: "无法读取 \(path)", en: "cannot read \(path)")
-                    }
-                    files.append(AnchorChain.File(name: path, text: String(decoding: data, as: UTF8.self)))
-                }
-                let result: JSONValue
-                do {
-                    result = try global.send(.auditVerify(id: id, anchors: files))
-                } catch let failure as CLIFailure {
-                    // The refusal carries the whole report: --json prints it, the message names the first.
-                    if global.json, let details = failure.error?.details { print(details.serialized(pretty: true)) }
-                    throw failure
-                }
-                try global.emit(result, as: AuditReport.self) { report in
-                    let unanchored =
-                        report.notAnchoredHops > 0
-                        ? (global.language == .zh
-                            ? "（\(report.notAnchoredHops) 步未锚定）" : " (\(report.notAnchoredHops) hop(s) not anchored)")
-                        : ""
-                    return global.language == .zh
-                        ? "已核验 \(report.complaints) 件投诉的签名记录，全部一致" + unanchored
-                        : "verified the signed trail of \(report.complaints) complaint(s): all intact" + unanchored
-                }
-            }
-        }
     }
 }
 

@@ -82,7 +82,8 @@ extension HotlineCtl {
                 let format = global.json ? .json : format
                 guard format == .table else {
                     // JSON and CSV: the department rows, their fields in the documented order.
-                    let result = try global.send(.qaStats(period: try global.period(period), assessment: false))
+                    var result = try global.send(.qaStats(period: try global.period(period), assessment: false))
+                    if format == .json { result = try QAOutput.sealed(result, period: period, global: global) }
                     QAOutput.print(result, columns: QAOutput.statsColumns, format: format, language: global.language)
                     return
                 }
@@ -162,7 +163,11 @@ extension HotlineCtl.QA {
         }
 
         func run() throws {
-            let assessment = try QAOutput.assessment(period: period, global: global)
+            var assessment = try QAOutput.assessment(period: period, global: global)
+            // The period's seal (issue 17), printed by the signature line.
+            let seal = try AuditSeal(json: try global.send(.auditSeal(period: try global.period(period))))
+            assessment.seal = seal.seal
+            assessment.sealHops = seal.hops
             let status = try StatusReport(json: try global.send(.status))
             let html = QAReport.render(assessment, language: global.language, generatedAt: status.now)
             do {
@@ -265,6 +270,19 @@ enum QAOutput {
             (zh ? "考核期间 " : "Period ") + view.period, counts.render(), rates.render(),
             (zh ? "评级规则：" : "Grading rules:") + "\n" + rules, callsTable(view, language: language),
         ].joined(separator: "\n\n")
+    }
+
+    /// The department rows with the period's seal (issue 17) on each, from `audit.seal`: asked only for JSON, since
+    /// it reads every hop of the period (CSV and the table stay as cheap as the counters).
+    static func sealed(_ rows: JSONValue, period: String, global: GlobalOptions) throws -> JSONValue {
+        let seal = try global.send(.auditSeal(period: try global.period(period)))["seal"] ?? .null
+        return .array(
+            (rows.arrayValue ?? []).map { row in
+                guard case .object(var members) = row else { return row }
+                members.append(("seal", seal))
+                return .object(members)
+            }
+        )
     }
 
     /// "66.7% (2/3)", or "—" with nothing to count.

@@ -40,6 +40,10 @@ struct QAAssessmentView {
     var queues: [Queue]
     var trend: [Step]
     var grading: QAGradingPolicy
+    /// The period's seal (issue 17) and how many hops it covers, from `audit.seal`: set by `qa report`, empty
+    /// otherwise.
+    var seal = ""
+    var sealHops = 0
 
     init(json: JSONValue, names: [String: String]) {
         period = json["period"]?.stringValue ?? ""

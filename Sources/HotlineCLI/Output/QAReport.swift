@@ -49,6 +49,7 @@ enum QAReport {
             <section class="signature" id="signature">
             <p>\(escape(t("本报表由质检部根据热线系统数据生成，经质检部负责人审核签字后存档。",
                 "Produced by the QA department from the hotline's records; filed once reviewed and signed by the head of QA.")))</p>
+            \(sealParagraph(view, language: language))
             <div class="sign-lines">
             <div><span>\(escape(t("质检部负责人（签字）", "Head of QA (signature)")))</span><span class="line"></span></div>
             <div><span>\(escape(t("日期", "Date")))</span><span class="line short"></span></div>
@@ -59,6 +60,25 @@ enum QAReport {
 
             """
         return html
+    }
+
+    /// The period's seal (issue 17) by the signature line, so that the signed paper names the trail it was
+    /// computed from; in groups of eight digits, which `audit verify --seal` reads back with or without spaces.
+    static func sealParagraph(_ view: QAAssessmentView, language: Language) -> String {
+        guard !view.seal.isEmpty else { return "" }
+        let grouped = stride(from: 0, to: view.seal.count, by: 8).map { offset in
+            String(view.seal.dropFirst(offset).prefix(8))
+        }.joined(separator: " ")
+        let check = "hotlinectl audit verify --period \(view.period) --seal \(view.seal)"
+        let text =
+            language == .zh
+            ? "本期签名记录封存值（\(view.sealHops) 步的 SHA-256 Merkle 根）："
+            : "Seal of the period's signed trail (SHA-256 Merkle root of \(view.sealHops) hops): "
+        let hint = language == .zh ? "核验：" : "To check: "
+        return """
+            <p class="seal" id="seal">\(escape(text))<code>\(escape(grouped))</code><br>\
+            <span class="seal-check">\(escape(hint))<code>\(escape(check))</code></span></p>
+            """
     }
 
     static let styleSheet = """
@@ -97,6 +117,8 @@ enum QAReport {
         svg text .code { font-size: 10px; fill: #777; }
         svg .axis { font-size: 11px; fill: #555; }
         .signature { margin-top: 2.5em; }
+        .seal code { font-family: "DejaVu Sans Mono", monospace; font-size: 0.92em; }
+        .seal .seal-check { color: #555; font-size: 0.85em; word-break: break-all; }
         .sign-lines { display: flex; gap: 48px; margin-top: 2.2em; }
         .sign-lines div { display: flex; align-items: flex-end; gap: 8px; }
         .sign-lines .line { display: inline-block; width: 240px; border-bottom: 1px solid #222; height: 1.4em; }

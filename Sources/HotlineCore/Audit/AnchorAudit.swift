@@ -60,28 +60,44 @@ public enum AnchorAudit {
         public var message: LocalizedText {
             switch self {
             case .hopMissing(let complaint, let sequence, let file, let line):
+                let place = AnchorAudit.place(file: file, line: line)
                 return LocalizedText(
-                    zh: "R9：投诉 \(complaint) 的第 \(sequence) 步（hop \(sequence)）已锚定（\(file) 第 \(line) 行），数据库中却没有：该环节被删除",
-                    en: "R9: complaint \(complaint) hop \(sequence) was anchored (\(file) line \(line)) but is not in "
+                    zh: "R9：投诉 \(complaint) 的第 \(sequence) 步（hop \(sequence)）已锚定（\(place.zh)），数据库中却没有：该环节被删除",
+                    en: "R9: complaint \(complaint) hop \(sequence) was anchored (\(place.en)) but is not in "
                         + "the database: it was deleted"
                 )
             case .complaintMissing(let complaint, let count, let file, let line):
+                let place = AnchorAudit.place(file: file, line: line)
                 return LocalizedText(
-                    zh: "R9：投诉 \(complaint) 有 \(count) 步已锚定（首见于 \(file) 第 \(line) 行），数据库中一步也没有：该投诉被删除",
-                    en: "R9: complaint \(complaint) has \(count) anchored hop(s) (first in \(file) line \(line)) "
+                    zh: "R9：投诉 \(complaint) 有 \(count) 步已锚定（首见于 \(place.zh)），数据库中一步也没有：该投诉被删除",
+                    en: "R9: complaint \(complaint) has \(count) anchored hop(s) (first in \(place.en)) "
                         + "and none in the database: the complaint was deleted"
                 )
             case .hashDiffers(let complaint, let sequence, let anchored, let stored, let file, let line):
+                let place = AnchorAudit.place(file: file, line: line)
                 return LocalizedText(
                     zh:
-                        "R9：投诉 \(complaint) 第 \(sequence) 步（hop \(sequence)）的哈希 \(stored) 与锚定的 \(anchored)（\(file) 第 \(line) 行）不符：该环节或之前的环节被改写",
+                        "R9：投诉 \(complaint) 第 \(sequence) 步（hop \(sequence)）的哈希 \(stored) 与锚定的 \(anchored)（\(place.zh)）不符：该环节或之前的环节被改写",
                     en: "R9: complaint \(complaint) hop \(sequence) has hash \(stored) but \(anchored) was anchored "
-                        + "(\(file) line \(line)): this hop or an earlier one was rewritten"
+                        + "(\(place.en)): this hop or an earlier one was rewritten"
                 )
             case .anchorBroken(let broken):
                 return LocalizedText(zh: "R9：" + broken.message.zh, en: "R9: " + broken.message.en)
             }
         }
+    }
+
+    /// The name of the anchors read from the systemd journal (`hotlinectl audit verify --journal`); those read
+    /// from a journal directory or file are `journal:PATH`. Their "line" is the entry's place among the journal's
+    /// anchor entries, counted from 1 in the order read.
+    public static let journalSource = "journal"
+
+    /// Where an anchor was found: "FILE line N", or "journal entry N" for the journal.
+    public static func place(file: String, line: Int) -> LocalizedText {
+        if file == journalSource || file.hasPrefix(journalSource + ":") {
+            return LocalizedText(zh: "\(file) 第 \(line) 条", en: "\(file) entry \(line)")
+        }
+        return LocalizedText(zh: "\(file) 第 \(line) 行", en: "\(file) line \(line)")
     }
 
     /// The outcome of ``compare(anchors:breaks:stored:)``.
@@ -103,13 +119,16 @@ public enum AnchorAudit {
         var found: [Discrepancy] = []
         var matched: Set<AnchorKey> = []
         var mentioned: Set<AnchorKey> = []
-        var missingComplaints: [String: (count: Int, first: AnchorChain.Located)] = [:]
+        // Distinct hops: the same hop anchored in a file and in the journal counts once.
+        var missingComplaints: [String: (sequences: Set<Int>, first: AnchorChain.Located)] = [:]
         for anchor in anchors {
             let key = AnchorKey(complaint: anchor.hop.complaintID, sequence: anchor.hop.sequence)
             mentioned.insert(key)
             guard let hops = stored[key.complaint], !hops.isEmpty else {
                 let seen = missingComplaints[key.complaint]
-                missingComplaints[key.complaint] = ((seen?.count ?? 0) + 1, seen?.first ?? anchor)
+                missingComplaints[key.complaint] = (
+                    (seen?.sequences ?? []).union([key.sequence]), seen?.first ?? anchor
+                )
                 continue
             }
             guard let hash = hops[key.sequence] else {
@@ -137,7 +156,7 @@ public enum AnchorAudit {
             found.append(
                 .complaintMissing(
                     complaint: complaint,
-                    anchoredHops: missing.count,
+                    anchoredHops: missing.sequences.count,
                     file: missing.first.file,
                     line: missing.first.line
                 )

@@ -93,6 +93,12 @@ public enum AnchorChain {
         public var file: String
         /// 1-based.
         public var line: Int
+
+        public init(hop: AnchoredHop, file: String, line: Int) {
+            self.hop = hop
+            self.file = file
+            self.line = line
+        }
     }
 
     /// A place where an anchor file is not what the daemon wrote.
@@ -108,8 +114,19 @@ public enum AnchorChain {
         public var line: Int
         public var reason: Reason
 
+        public init(file: String, line: Int, reason: Reason) {
+            self.file = file
+            self.line = line
+            self.reason = reason
+        }
+
         public var message: LocalizedText {
             switch reason {
+            case .malformed where file == AnchorAudit.journalSource || file.hasPrefix(AnchorAudit.journalSource + ":"):
+                return LocalizedText(
+                    zh: "\(file) 第 \(line) 条锚定记录的字段不成一步（hop）",
+                    en: "\(file) entry \(line) carries HOTLINE_HOP_HASH but its fields do not make a hop"
+                )
             case .malformed:
                 return LocalizedText(
                     zh: "锚定文件 \(file) 第 \(line) 行格式不符，已被改动",

@@ -25,6 +25,9 @@ public final class AnchorLog: Sendable {
     public let directory: String
     /// `anchors-<host>-<instance>`: the files of this daemon are this, `-YYYY-MM.log`.
     public let series: String
+    /// `[audit] anchor`: false writes no anchors at all (files or journal), for measuring what anchoring costs;
+    /// the hops written meanwhile have no tamper evidence outside the database.
+    public let enabled: Bool
     private let logger: Logger
     private let state: Mutex<State>
 
@@ -36,8 +39,9 @@ public final class AnchorLog: Sendable {
 
     /// Opens the log in `stateDirectory`; the instance is `HOTLINE_INSTANCE` when set, else derived from the state
     /// directory, which no two daemons on a host share.
-    public init(stateDirectory: String, logger: Logger) throws(AnchorLogError) {
+    public init(stateDirectory: String, logger: Logger, enabled: Bool = true) throws(AnchorLogError) {
         directory = stateDirectory + "/audit"
+        self.enabled = enabled
         let environment = ProcessInfo.processInfo.environment["HOTLINE_INSTANCE"].flatMap { $0.isEmpty ? nil : $0 }
         let absolute = URL(fileURLWithPath: stateDirectory).standardizedFileURL.path
         let instance = environment ?? String(Hex.encode(SHA256.hash(utf8: absolute)).prefix(8))
@@ -62,7 +66,7 @@ public final class AnchorLog: Sendable {
     /// Writes `hops` durably, one line each, and logs them to the journal. Call it after the transaction that
     /// wrote them committed: an anchor must never name a hop the database rolled back.
     public func anchor(_ hops: [AnchoredHop]) throws(AnchorLogError) {
-        guard !hops.isEmpty else { return }
+        guard enabled, !hops.isEmpty else { return }
         for hop in hops {
             logger.info(
                 "hop anchored",

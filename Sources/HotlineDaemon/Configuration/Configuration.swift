@@ -35,6 +35,9 @@ public struct Configuration: Sendable, Equatable {
     public var configFile: String?
     /// `[qa]`: the grades of the assessment (Configuration+QA.swift).
     public var qaGrading: QAGradingPolicy = .standard
+    /// `[audit] anchor`: anchor every hop outside the database (issue 17); false only to measure its cost, which
+    /// gives up the tamper evidence against a database superuser.
+    public var anchorHops = true
 
     public enum ClockMode: String, Sendable, Equatable {
         case system
@@ -123,6 +126,9 @@ public struct Configuration: Sendable, Equatable {
                 let value = try string()
                 guard value.isEmpty || value.hasPrefix("/") else { throw fail("must be an absolute path (or empty)") }
                 metricsTextfile = value.isEmpty ? nil : value
+            case "audit.anchor":
+                guard case .boolean(let value) = entry.value else { throw fail("must be true or false") }
+                anchorHops = value
             case "calendar.provisional_holidays":
                 guard case .boolean(let value) = entry.value else { throw fail("must be true or false") }
                 provisionalHolidays = value

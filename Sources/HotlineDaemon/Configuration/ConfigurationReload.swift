@@ -4,7 +4,7 @@ import HotlineCore
 extension Configuration {
     /// The keys a reload cannot change in a running daemon: the database connection and the embedded cluster, the
     /// sockets (bound or inherited once), the spool, the time zone (fixed into every printed time and period) and
-    /// the clock. A reload keeps their running values and names them, so the administrator knows to restart.
+    /// the clock, and whether hops are anchored. A reload keeps their running values and names them, so the administrator knows to restart.
     public func restartOnlyChanges(in fresh: Configuration) -> [String] {
         var changed: [String] = []
         if database != fresh.database { changed.append("database.conninfo") }
@@ -16,6 +16,7 @@ extension Configuration {
         if stateDirectory != fresh.stateDirectory { changed.append("state.dir") }
         if spoolLimitBytes != fresh.spoolLimitBytes { changed.append("state.spool_limit_bytes") }
         if timeZone != fresh.timeZone { changed.append("calendar.time_zone") }
+        if anchorHops != fresh.anchorHops { changed.append("audit.anchor") }
         if clock != fresh.clock || clockStart != fresh.clockStart { changed.append("--clock") }
         return changed
     }

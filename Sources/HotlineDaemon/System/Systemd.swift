@@ -4,7 +4,8 @@ import Foundation
 /// The daemon's conversation with systemd through libsystemd: readiness and status (sd_notify), sockets passed by
 /// socket activation (sd_listen_fds_with_names) and the watchdog interval. Outside systemd every call is a no-op.
 ///
-/// This file is the only user of CSystemd besides ``JournalLogHandler``.
+/// This file is the daemon's only user of CSystemd besides ``JournalLogHandler``; hotlinectl reads the journal in
+/// JournalReader.swift.
 public enum Systemd {
     /// True when started by systemd with a notification socket (Type=notify).
     public static var isNotifyEnabled: Bool {

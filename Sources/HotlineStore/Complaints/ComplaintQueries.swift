@@ -289,3 +289,24 @@ public enum ComplaintQueries {
         return hashes
     }
 }
+
+extension ComplaintQueries {
+    /// The hops whose time is in `[from, to)` with their hashes, for a period's seal (issue 17). The order is the
+    /// seal's own (``PeriodSeal/ordered(_:)`` sorts again, so the seal never depends on this query's order).
+    public static func periodHops(from: Date, to: Date, on connection: PGConnection) throws -> [PeriodSeal.Hop] {
+        let rows = try connection.query(
+            """
+            SELECT complaint_id, seq, encode(hash, 'hex') AS hash FROM hotline.hops
+            WHERE at >= $1 AND at < $2 ORDER BY complaint_id, seq
+            """,
+            [from, to]
+        )
+        return try rows.map { row in
+            PeriodSeal.Hop(
+                complaintID: String(try row.decode("complaint_id", as: Int64.self)),
+                sequence: try row.decode("seq", as: Int.self),
+                hash: Hex.decode(try row.decode("hash")) ?? []
+            )
+        }
+    }
+}

@@ -105,3 +105,51 @@ extension ControlHandler {
         return report.json
     }
 }
+
+/// `audit seal` and `audit hops` (issue 17).
+extension ControlHandler {
+    /// The seal of a QA period: the Merkle root of its hops, the period taken in the centre's time zone exactly as
+    /// `qa stats` takes it.
+    func periodSeal(_ period: ReportingPeriod) throws -> AuditSeal {
+        let calendar = complaintRules.calendar
+        let from = calendar.instant(on: period.first, minuteOfDay: 0)
+        let to = calendar.instant(on: period.end, minuteOfDay: 0)
+        let hops = try database.withConnectionBlocking { connection in
+            try ComplaintQueries.periodHops(from: from, to: to, on: connection)
+        }
+        return AuditSeal.of(period: period, hops: hops)
+    }
+
+    /// Every stored hop's hash, `{"hops": [{"complaint": "42", "hop": 1, "hash": "…"}, …]}`, for `hotlinectl audit
+    /// verify --journal`, which reads the journal with its own user's rights and compares it itself.
+    func storedHops(_ id: String?) throws -> JSONValue {
+        let stored = try database.withConnectionBlocking { connection in
+            try ComplaintQueries.hopHashes(id, on: connection)
+        }
+        var hops: [JSONValue] = []
+        for complaint in stored.keys.sorted(by: { (Int64($0) ?? .max, $0) < (Int64($1) ?? .max, $1) }) {
+            for (sequence, hash) in (stored[complaint] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                hops.append(
+                    .object([
+                        ("complaint", .string(complaint)), ("hop", .int(Int64(sequence))),
+                        ("hash", .string(Hex.encode(hash))),
+                    ])
+                )
+            }
+        }
+        return .object([("hops", .array(hops))])
+    }
+}
+
+extension AuditSeal {
+    /// The seal of `hops`, the hops of `period`.
+    static func of(period: ReportingPeriod, hops: [PeriodSeal.Hop]) -> AuditSeal {
+        AuditSeal(
+            period: period.description,
+            from: period.first.description,
+            to: period.end.adding(days: -1).description,
+            seal: Hex.encode(PeriodSeal.root(hops)),
+            hops: hops.count
+        )
+    }
+}

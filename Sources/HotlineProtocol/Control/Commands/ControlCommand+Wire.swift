@@ -26,6 +26,8 @@ extension ControlCommand {
         case .qaEscalations: return "qa.escalations"
         case .qaStats: return "qa.stats"
         case .auditVerify: return "audit.verify"
+        case .auditSeal: return "audit.seal"
+        case .auditHops: return "audit.hops"
         case .watch: return "watch"
         case .dutySet: return "duty.set"
         case .dutyShow: return "duty.show"
@@ -117,6 +119,10 @@ extension ControlCommand {
             return [("from", date(from)), ("to", date(to)), ("dept", text(department))]
         case .qaStats(let period, let assessment):
             return [("period", .string(period.description)), ("assessment", .bool(assessment))]
+        case .auditSeal(let period):
+            return [("period", .string(period.description))]
+        case .auditHops(let id):
+            return [("id", text(id))]
         case .auditVerify(let id, let anchors):
             return [
                 ("id", text(id)), ("anchor_files", .array(anchors.map { .string($0.name) })),
@@ -279,6 +285,9 @@ extension ControlCommand {
                 period: try ControlArgument.period(try args.string("period"), language: language),
                 assessment: try args.bool("assessment")
             )
+        case "audit.seal":
+            self = .auditSeal(period: try ControlArgument.period(try args.string("period"), language: language))
+        case "audit.hops": self = .auditHops(id: try args.optionalString("id"))
         case "audit.verify":
             let names = try args.strings("anchor_files")
             let contents = try args.strings("anchor_contents")

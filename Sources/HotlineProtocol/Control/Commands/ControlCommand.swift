@@ -26,6 +26,11 @@ public enum ControlCommand: Sendable, Equatable {
     /// `audit verify`; `anchors` are anchor files of other daemons (or copies kept elsewhere), sent as text
     /// because the daemon may not be able to read where `hotlinectl` can.
     case auditVerify(id: String?, anchors: [AnchorChain.File] = [])
+    /// `audit seal --period P`: the Merkle root of the period's hops (``PeriodSeal``).
+    case auditSeal(period: ReportingPeriod)
+    /// Every stored hop's hash (of complaint `id` only, when given): what `hotlinectl audit verify --journal`
+    /// compares with the journal it reads itself.
+    case auditHops(id: String?)
     /// Follow warnings and breaches as they fire (one JSON line each), until the client goes away; `mine`: the
     /// caller's notices instead, as they are written.
     case watch(mine: Bool)

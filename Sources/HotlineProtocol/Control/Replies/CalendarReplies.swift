@@ -133,6 +133,29 @@ public struct AuditReport: Codable, Sendable, Equatable {
     public var notAnchoredHops: Int
     /// Everything the anchors contradict, first the complaints in id order, then broken anchor files.
     public var discrepancies: [Discrepancy]
+    /// With `hotlinectl audit verify --journal`: what the journal, read by `hotlinectl`, anchors. Its
+    /// discrepancies are in `discrepancies`, after the anchor files', their `file` being the journal's name.
+    public var journal: JournalCheck?
+
+    /// The journal's part of the report: where it was read, how many anchor entries it had, and how many stored
+    /// hops it anchors or does not mention.
+    public struct JournalCheck: Codable, Sendable, Equatable {
+        public var source: String
+        public var entries: Int
+        public var anchoredHops: Int
+        public var notAnchoredHops: Int
+
+        public init(source: String, entries: Int, anchoredHops: Int, notAnchoredHops: Int) {
+            self.source = source
+            self.entries = entries
+            self.anchoredHops = anchoredHops
+            self.notAnchoredHops = notAnchoredHops
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case source, entries, anchoredHops = "anchored_hops", notAnchoredHops = "not_anchored_hops"
+        }
+    }
 
     public struct BrokenChain: Codable, Sendable, Equatable {
         public var complaint: String
@@ -186,6 +209,26 @@ public struct AuditReport: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case complaints, ok, broken, anchorFiles = "anchor_files", anchoredHops = "anchored_hops"
-        case notAnchoredHops = "not_anchored_hops", discrepancies
+        case notAnchoredHops = "not_anchored_hops", discrepancies, journal
+    }
+}
+
+/// `audit seal --period P --json`: the period's seal (``PeriodSeal``) and what it covers.
+public struct AuditSeal: Codable, Sendable, Equatable {
+    public var period: String
+    /// The first and the last day of the period, in the centre's time zone.
+    public var from: String
+    public var to: String
+    /// 64 lower-case hexadecimal digits.
+    public var seal: String
+    /// How many hops the seal covers.
+    public var hops: Int
+
+    public init(period: String, from: String, to: String, seal: String, hops: Int) {
+        self.period = period
+        self.from = from
+        self.to = to
+        self.seal = seal
+        self.hops = hops
     }
 }

@@ -20,6 +20,7 @@ extension ComplaintView: ControlReply {}
 extension CalendarMonthView: ControlReply {}
 extension CalendarImportReport: ControlReply {}
 extension AuditReport: ControlReply {}
+extension AuditSeal: ControlReply {}
 
 /// A department as `dept add|list` give it.
 public struct DepartmentRecord: ControlReply, Equatable {
