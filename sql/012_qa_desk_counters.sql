@@ -16,10 +16,12 @@
 -- The first two are 004's hourly counters: two more columns, counted by triggers on the call register and on the
 -- call-back attempts, keyed by the queue's name (the join with the departments at read time attributes them, so a
 -- department added later with a queue's code gets that queue's history without a rebuild). A distinct count does
--- not add up over hours, so repeat callers get counters of their own, one row per hour, department and number: a
--- period adds up each number's complaints and keeps the numbers with more than one. Those rows are three narrow
--- columns where a complaint's row carries the matter's text; edges of a period that are not whole hours are read
--- from the tables, as 004 does.
+-- not add up over hours (hourly rows per number were tried: as many rows as complaints, no faster than the scan),
+-- so repeat callers are kept as each complaint's place in its number's chain: with the times of the number's
+-- previous two complaints, a number has two or more complaints in [a, b) exactly when one complaint c has its
+-- previous one in [a, c) and the one before that before a, and that c is unique (the second in the period). So
+-- a period counts rows whose previous complaint lies in it, from an index, whatever its edges: the work follows
+-- the repeat complaints of the period, not all its complaints.
 --
 -- The call register's trigger runs once per ingest batch (one UPDATE folds the batch's calls): it compares the old
 -- and new rows of the batch and counts only calls whose outcome, offer time or queue changed to or from a missed
@@ -29,16 +31,20 @@ ALTER TABLE hotline.qa_counters
     ADD COLUMN missed_calls bigint NOT NULL DEFAULT 0,
     ADD COLUMN called_back bigint NOT NULL DEFAULT 0;
 
--- One row per UTC hour, department (the first responder's) and caller number: that number's complaints received.
-CREATE TABLE hotline.qa_caller_counters (
-    bucket       timestamptz NOT NULL,
+-- Each complaint with a number that has an earlier complaint of that number: in its first responder's department
+-- (`department` its code) and in the whole hotline (`department` ''), with the times of the previous two (in the
+-- order received, then by id). The first complaint of a number has no row.
+CREATE TABLE hotline.qa_repeat_complaints (
     department   text NOT NULL,
+    complaint_id bigint NOT NULL,
     caller_phone text NOT NULL,
-    complaints   bigint NOT NULL DEFAULT 0,
-    PRIMARY KEY (bucket, department, caller_phone)
+    at           timestamptz NOT NULL,
+    prev_at      timestamptz NOT NULL,
+    prev2_at     timestamptz,
+    PRIMARY KEY (department, complaint_id)
 );
-
-CREATE TYPE hotline.qa_caller_fact AS (bucket timestamptz, department text, caller_phone text, n bigint);
+CREATE INDEX qa_repeat_complaints_prev ON hotline.qa_repeat_complaints (prev_at) INCLUDE (department, at, prev2_at);
+CREATE INDEX qa_repeat_complaints_number ON hotline.qa_repeat_complaints (caller_phone);
 
 -- 008's pivot with the new measures, in the column order of the table.
 CREATE OR REPLACE FUNCTION hotline.qa_pivot(facts hotline.qa_fact[]) RETURNS SETOF hotline.qa_counters
@@ -106,21 +112,26 @@ BEGIN
 END;
 $$;
 
--- Adds caller facts to the caller counters, in key order like qa_count.
-CREATE FUNCTION hotline.qa_caller_count(facts hotline.qa_caller_fact[]) RETURNS void
+-- Writes the chains of these numbers again from the complaints (a few rows each). The numbers are locked first, in
+-- a statement of their own, so that two transactions filing for one number take turns; the chains are then read in
+-- the next statements, whose snapshot has what the other committed. A statement of many numbers (a bulk load)
+-- locks the whole table instead of filling the lock table with one lock per number.
+CREATE FUNCTION hotline.qa_rechain(numbers text[]) RETURNS void
 LANGUAGE plpgsql AS $$
+DECLARE
+    distinct_numbers text[] := ARRAY(SELECT DISTINCT n FROM unnest(numbers) AS n WHERE n IS NOT NULL ORDER BY 1);
 BEGIN
-    IF coalesce(cardinality(facts), 0) = 0 THEN
+    IF cardinality(distinct_numbers) = 0 THEN
         RETURN;
+    ELSIF cardinality(distinct_numbers) > 64 THEN
+        LOCK TABLE hotline.qa_repeat_complaints IN SHARE ROW EXCLUSIVE MODE;
+    ELSE
+        PERFORM pg_advisory_xact_lock(hashtextextended('hotline.qa_repeat:' || n, 0))
+        FROM unnest(distinct_numbers) WITH ORDINALITY AS u(n, i) ORDER BY i;
     END IF;
-    INSERT INTO hotline.qa_caller_counters AS q (bucket, department, caller_phone, complaints)
-    SELECT bucket, department, caller_phone, sum(n)::bigint
-    FROM unnest(facts)
-    WHERE department IS NOT NULL AND caller_phone IS NOT NULL
-    GROUP BY bucket, department, caller_phone
-    HAVING sum(n) <> 0
-    ORDER BY bucket, department, caller_phone
-    ON CONFLICT (bucket, department, caller_phone) DO UPDATE SET complaints = q.complaints + EXCLUDED.complaints;
+    DELETE FROM hotline.qa_repeat_complaints r USING unnest(distinct_numbers) AS u(n) WHERE r.caller_phone = u.n;
+    INSERT INTO hotline.qa_repeat_complaints (department, complaint_id, caller_phone, at, prev_at, prev2_at)
+    SELECT * FROM hotline.qa_chains(distinct_numbers) AS r WHERE r.prev_at IS NOT NULL;
 END;
 $$;
 
@@ -205,13 +216,17 @@ LANGUAGE sql STABLE AS $$
     WHERE c.offered_at >= period_start AND c.offered_at < period_end AND c.outcome IN ('missed', 'abandoned')
 $$;
 
--- The caller facts of [period_start, period_end): one per complaint with a number.
-CREATE FUNCTION hotline.qa_caller_facts(period_start timestamptz, period_end timestamptz)
-RETURNS SETOF hotline.qa_caller_fact
+-- The chains of `numbers` from the complaints, per department and for the whole hotline ('').
+CREATE FUNCTION hotline.qa_chains(numbers text[])
+RETURNS TABLE (department text, complaint_id bigint, caller_phone text, at timestamptz, prev_at timestamptz,
+    prev2_at timestamptz)
 LANGUAGE sql STABLE AS $$
-    SELECT date_trunc('hour', c.received_at, 'UTC'), c.first_responder_dept, c.caller_phone, 1::bigint
+    SELECT k.department, c.id, c.caller_phone, c.received_at,
+        lag(c.received_at) OVER w, lag(c.received_at, 2) OVER w
     FROM hotline.complaints c
-    WHERE c.received_at >= period_start AND c.received_at < period_end AND c.caller_phone IS NOT NULL
+    CROSS JOIN LATERAL (VALUES (c.first_responder_dept), ('')) AS k(department)
+    WHERE c.caller_phone IN (SELECT unnest(numbers))
+    WINDOW w AS (PARTITION BY k.department, c.caller_phone ORDER BY c.received_at, c.id)
 $$;
 
 -- The call register: a call counts while it is missed or abandoned and has an offer time; a change of outcome, offer
@@ -362,29 +377,20 @@ CREATE TRIGGER callback_attempts_qa_count_update AFTER UPDATE ON hotline.callbac
 CREATE TRIGGER callback_attempts_qa_count_delete AFTER DELETE ON hotline.callback_attempts
     REFERENCING OLD TABLE AS old_attempts FOR EACH STATEMENT EXECUTE FUNCTION hotline.qa_count_callbacks();
 
--- Complaints: each with a number counts for its hour, first responder's department and number; an update of one
--- of those moves it.
+-- Complaints: a new or deleted complaint with a number, or a change of its number, reception or first responder's
+-- department, writes that number's chains again (the old number's too).
 CREATE FUNCTION hotline.qa_count_callers() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM hotline.qa_caller_count(ARRAY(
-            SELECT ROW(date_trunc('hour', received_at, 'UTC'), first_responder_dept, caller_phone, 1)::hotline.qa_caller_fact
-            FROM new_complaints WHERE caller_phone IS NOT NULL
-        ));
+        PERFORM hotline.qa_rechain(ARRAY(SELECT caller_phone FROM new_complaints WHERE caller_phone IS NOT NULL));
     ELSIF TG_OP = 'DELETE' THEN
-        PERFORM hotline.qa_caller_count(ARRAY(
-            SELECT ROW(date_trunc('hour', received_at, 'UTC'), first_responder_dept, caller_phone, -1)::hotline.qa_caller_fact
-            FROM old_complaints WHERE caller_phone IS NOT NULL
-        ));
+        PERFORM hotline.qa_rechain(ARRAY(SELECT caller_phone FROM old_complaints WHERE caller_phone IS NOT NULL));
     ELSE
-        PERFORM hotline.qa_caller_count(ARRAY(
-            SELECT ROW(date_trunc('hour', v.received_at, 'UTC'), v.first_responder_dept, v.caller_phone, v.sign)::hotline.qa_caller_fact
+        PERFORM hotline.qa_rechain(ARRAY(
+            SELECT v.caller_phone
             FROM old_complaints o JOIN new_complaints n ON n.id = o.id
-            CROSS JOIN LATERAL (VALUES
-                (-1, o.received_at, o.first_responder_dept, o.caller_phone),
-                (1, n.received_at, n.first_responder_dept, n.caller_phone)
-            ) AS v(sign, received_at, first_responder_dept, caller_phone)
+            CROSS JOIN LATERAL (VALUES (o.caller_phone), (n.caller_phone)) AS v(caller_phone)
             WHERE (o.received_at, o.first_responder_dept, o.caller_phone)
                 IS DISTINCT FROM (n.received_at, n.first_responder_dept, n.caller_phone)
               AND v.caller_phone IS NOT NULL
@@ -401,7 +407,7 @@ CREATE TRIGGER complaints_qa_count_callers_update AFTER UPDATE ON hotline.compla
 CREATE TRIGGER complaints_qa_count_callers_delete AFTER DELETE ON hotline.complaints
     REFERENCING OLD TABLE AS old_complaints FOR EACH STATEMENT EXECUTE FUNCTION hotline.qa_count_callers();
 
--- 004's rebuild, over the call register and the call-backs too, and the caller counters with the others. The
+-- 004's rebuild, over the call register and the call-backs too, and the repeat complaints with the counters. The
 -- register is locked against the ingest meanwhile (its batches wait, spooled by hotlined if need be).
 CREATE OR REPLACE FUNCTION hotline.qa_rebuild_counters() RETURNS void
 LANGUAGE plpgsql AS $$
@@ -412,9 +418,19 @@ DECLARE
 BEGIN
     LOCK TABLE hotline.complaints, hotline.hops, hotline.deadlines, hotline.escalations, hotline.calls,
         hotline.callback_attempts IN SHARE MODE;
-    LOCK TABLE hotline.qa_counters, hotline.qa_caller_counters IN EXCLUSIVE MODE;
+    LOCK TABLE hotline.qa_counters, hotline.qa_repeat_complaints IN EXCLUSIVE MODE;
     DELETE FROM hotline.qa_counters;
-    DELETE FROM hotline.qa_caller_counters;
+    DELETE FROM hotline.qa_repeat_complaints;
+    INSERT INTO hotline.qa_repeat_complaints (department, complaint_id, caller_phone, at, prev_at, prev2_at)
+    SELECT * FROM (
+        SELECT k.department, c.id, c.caller_phone, c.received_at,
+            lag(c.received_at) OVER w AS prev_at, lag(c.received_at, 2) OVER w
+        FROM hotline.complaints c
+        CROSS JOIN LATERAL (VALUES (c.first_responder_dept), ('')) AS k(department)
+        WHERE c.caller_phone IS NOT NULL
+        WINDOW w AS (PARTITION BY k.department, c.caller_phone ORDER BY c.received_at, c.id)
+    ) AS r
+    WHERE r.prev_at IS NOT NULL;
     SELECT date_trunc('hour', min(t), 'UTC'), max(t) INTO first_hour, last_hour
     FROM (
         SELECT min(received_at) FROM hotline.complaints UNION ALL SELECT max(received_at) FROM hotline.complaints
@@ -432,9 +448,6 @@ BEGIN
             SELECT ROW(f.bucket, f.department, f.measure, sum(f.n))::hotline.qa_fact
             FROM hotline.qa_facts(chunk, chunk + interval '720 hours') AS f
             GROUP BY f.bucket, f.department, f.measure
-        ));
-        PERFORM hotline.qa_caller_count(ARRAY(
-            SELECT f FROM hotline.qa_caller_facts(chunk, chunk + interval '720 hours') AS f
         ));
         chunk := chunk + interval '720 hours';
     END LOOP;
@@ -592,23 +605,16 @@ LANGUAGE sql STABLE AS $$
     ) AS s
 $$;
 
--- Each number's complaints of [period_start, period_end) by department, from the caller counters and the edges.
-CREATE FUNCTION hotline.qa_caller_complaints(period_start timestamptz, period_end timestamptz)
-RETURNS TABLE (department text, caller_phone text, complaints bigint)
+-- Numbers with two or more complaints in [period_start, period_end), per department and for the whole hotline
+-- (''): the complaints whose previous one is in the period and the one before that is not.
+CREATE FUNCTION hotline.qa_repeat_callers(period_start timestamptz, period_end timestamptz)
+RETURNS TABLE (department text, repeat_callers bigint)
 LANGUAGE sql STABLE AS $$
-    WITH hours AS (SELECT * FROM hotline.qa_whole_hours(period_start, period_end))
-    SELECT p.department, p.caller_phone, sum(p.n)::bigint
-    FROM (
-        SELECT k.department, k.caller_phone, k.complaints AS n
-        FROM hours JOIN hotline.qa_caller_counters k ON k.bucket >= hours.first_hour AND k.bucket < hours.last_hour
-        UNION ALL
-        SELECT f.department, f.caller_phone, f.n
-        FROM hours CROSS JOIN LATERAL hotline.qa_caller_facts(period_start, least(hours.first_hour, period_end)) AS f
-        UNION ALL
-        SELECT f.department, f.caller_phone, f.n
-        FROM hours CROSS JOIN LATERAL hotline.qa_caller_facts(greatest(hours.last_hour, period_start), period_end) AS f
-    ) AS p
-    GROUP BY 1, 2
+    SELECT r.department, count(*)
+    FROM hotline.qa_repeat_complaints r
+    WHERE r.prev_at >= period_start AND r.prev_at < period_end AND r.at < period_end
+      AND (r.prev2_at IS NULL OR r.prev2_at < period_start)
+    GROUP BY 1
 $$;
 
 -- From the counters, as 008 does, with the same columns as the scan.
@@ -649,10 +655,7 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = hotline, pg_temp AS $$
             sum(p.missed_calls) AS missed_calls, sum(p.called_back) AS called_back
         FROM parts p GROUP BY p.department
     ), repeats AS (
-        SELECT c.department, count(*) AS n
-        FROM hotline.qa_caller_complaints(period_start, period_end) AS c
-        WHERE c.complaints > 1
-        GROUP BY 1
+        SELECT r.department, r.repeat_callers AS n FROM hotline.qa_repeat_callers(period_start, period_end) AS r
     ), figures AS (
         SELECT d.code,
             coalesce(s.received, 0)::bigint AS received, coalesce(s.resolved_on_spot, 0)::bigint AS resolved,
@@ -706,12 +709,10 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = hotline, pg_temp AS $$
             UNION ALL
             SELECT * FROM hotline.qa_facts(greatest(hours.last_hour, period_start), period_end)
         ) AS f
-    ), callers AS (
-        SELECT c.caller_phone FROM hotline.qa_caller_complaints(period_start, period_end) AS c
-        GROUP BY 1 HAVING sum(c.complaints) > 1
     )
     SELECT (SELECT sum(missed) FROM calls)::bigint, (SELECT sum(reached) FROM calls)::bigint,
-        (SELECT count(*) FROM callers)::bigint
+        coalesce((SELECT r.repeat_callers FROM hotline.qa_repeat_callers(period_start, period_end) AS r
+                  WHERE r.department = ''), 0)::bigint
 $$;
 
 -- The reference for the whole hotline, from the tables alone.
@@ -751,12 +752,12 @@ BEGIN
     END IF;
 END
 $$;
-REVOKE ALL ON hotline.qa_caller_counters FROM PUBLIC;
+REVOKE ALL ON hotline.qa_repeat_complaints FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION hotline.qa_department_stats(timestamptz, timestamptz) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION hotline.qa_desk_totals(timestamptz, timestamptz) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION hotline.qa_department_stats_scan(timestamptz, timestamptz) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION hotline.qa_desk_totals_scan(timestamptz, timestamptz) FROM PUBLIC;
-REVOKE EXECUTE ON FUNCTION hotline.qa_caller_count(hotline.qa_caller_fact[]) FROM PUBLIC;
-REVOKE EXECUTE ON FUNCTION hotline.qa_caller_facts(timestamptz, timestamptz) FROM PUBLIC;
-REVOKE EXECUTE ON FUNCTION hotline.qa_caller_complaints(timestamptz, timestamptz) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION hotline.qa_rechain(text[]) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION hotline.qa_chains(text[]) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION hotline.qa_repeat_callers(timestamptz, timestamptz) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION hotline.qa_count_reached(text[], bigint[]) FROM PUBLIC;

@@ -158,23 +158,23 @@ extension QAReportTests {
 
         // Rebuilt from the tables, the counters are what the triggers kept, and so are the figures.
         try connection.command("CREATE TEMP TABLE kept AS SELECT * FROM hotline.qa_counters")
-        try connection.command(
-            "CREATE TEMP TABLE kept_callers AS SELECT * FROM hotline.qa_caller_counters WHERE complaints <> 0"
-        )
+        try connection.command("CREATE TEMP TABLE kept_chains AS SELECT * FROM hotline.qa_repeat_complaints")
+        // 13811110000's second complaint in SVC and in the hotline; 13866660000's second in the hotline only.
+        #expect(try connection.query("SELECT count(*) AS n FROM kept_chains").first?.decode("n", as: Int.self) == 3)
         #expect(
             try connection.query("SELECT sum(missed_calls) AS n FROM kept").first?.decode("n", as: Int.self) == 3
         )
         try connection.command("SELECT hotline.qa_rebuild_counters()")
         #expect(try Self.counterDrift(on: connection) == 0)
-        let callerDrift = try connection.query(
+        let chainDrift = try connection.query(
             """
             SELECT count(*) AS n FROM (
-                (SELECT * FROM kept_callers EXCEPT ALL SELECT * FROM hotline.qa_caller_counters)
-                UNION ALL (SELECT * FROM hotline.qa_caller_counters EXCEPT ALL SELECT * FROM kept_callers)
+                (SELECT * FROM kept_chains EXCEPT ALL SELECT * FROM hotline.qa_repeat_complaints)
+                UNION ALL (SELECT * FROM hotline.qa_repeat_complaints EXCEPT ALL SELECT * FROM kept_chains)
             ) AS d
             """
         )
-        #expect(try callerDrift.first?.decode("n", as: Int.self) == 0)
+        #expect(try chainDrift.first?.decode("n", as: Int.self) == 0)
         #expect(try stats() == figures)
         for (from, to) in periods {
             #expect(try Self.differences(from, to, on: connection) == 0, "\(from) – \(to)")
@@ -188,7 +188,7 @@ extension QAReportTests {
         try connection.command("SET ROLE hotline_qa")
         #expect(try connection.query("SELECT * FROM hotline.qa_desk_totals").count == 1)
         let denied = #expect(throws: PostgresError.self) {
-            try connection.query("SELECT * FROM hotline.qa_caller_counters")
+            try connection.query("SELECT * FROM hotline.qa_repeat_complaints")
         }
         #expect(denied?.code == .insufficientPrivilege)
     }
