@@ -193,3 +193,72 @@ extension QAReportTests {
         #expect(denied?.code == .insufficientPrivilege)
     }
 }
+
+extension QAReportTests {
+    @Test("two connections filing for the same numbers and recording call-backs on the same calls at once agree")
+    func concurrentDeskWriters() throws {
+        let database = try TestEnvironment.makeDatabase()
+        let setup = try PGConnection(conninfo: database)
+        defer { setup.close() }
+        _ = try Migrator(logger: TestEnvironment.logger).migrate(setup)
+        let rounds = 30
+        try setup.runScript(
+            """
+            INSERT INTO hotline.departments (code, name) VALUES ('D0', 'd0'), ('D1', 'd1');
+            INSERT INTO hotline.staff (login, name, department, roles)
+                VALUES ('s0', 's0', 'D0', '{operator}'), ('s1', 's1', 'D1', '{operator}');
+            INSERT INTO hotline.calls (call_id, queue, offered_at, outcome)
+            SELECT 'm' || n, 'D0', timestamptz '2026-11-02 09:00+08' + n * interval '1 minute', 'missed'
+            FROM generate_series(0, \(rounds - 1)) AS n;
+            """
+        )
+        // Each round: both writers file a complaint for the round's number (one in D0, one in D1) and record a
+        // reached call-back on the round's call, in one transaction each, at the same time.
+        let outcome = WriterOutcome()
+        let group = DispatchGroup()
+        for writer in 0..<2 {
+            DispatchQueue.global().async(group: group) {
+                do {
+                    let connection = try PGConnection(conninfo: database)
+                    defer { connection.close() }
+                    for round in 0..<rounds {
+                        try connection.transaction { connection in
+                            try connection.command(
+                                """
+                                INSERT INTO hotline.complaints (matter, first_responder, first_responder_dept,
+                                    responsible, received_at, caller_phone)
+                                VALUES ('m', 's' || $1::text, 'D' || $1::text, 's' || $1::text,
+                                    timestamptz '2026-11-02 10:00+08' + $2::int * interval '1 minute',
+                                    '1380000' || lpad($2::text, 4, '0'))
+                                """,
+                                [String(writer), round]
+                            )
+                            try connection.command(
+                                """
+                                INSERT INTO hotline.callback_attempts (call_id, outcome, by_login, at)
+                                VALUES ('m' || $1::text, 'reached', 's0', now())
+                                """,
+                                [String(round)]
+                            )
+                        }
+                    }
+                } catch {
+                    outcome.fail("writer \(writer): \(error)")
+                }
+            }
+        }
+        group.wait()
+        #expect(outcome.all.isEmpty, "\(outcome.all)")
+        // Every number complained twice to the hotline (once to each department); every call was called back once.
+        let totals = try setup.query("SELECT * FROM hotline.qa_desk_totals('2026-11-01', '2026-12-01')").first
+        #expect(try totals?.decode("missed_calls", as: Int.self) == rounds)
+        #expect(try totals?.decode("called_back", as: Int.self) == rounds)
+        #expect(try totals?.decode("repeat_callers", as: Int.self) == rounds)
+        #expect(try Self.differences("2026-11-01 00:00+08", "2026-12-01 00:00+08", on: setup) == 0)
+        #expect(try Self.differences("2026-11-02 09:10:30+08", "2026-11-02 10:20:30+08", on: setup) == 0)
+        let chains = try setup.query(
+            "SELECT count(*) AS n FROM hotline.qa_repeat_complaints WHERE department = ''"
+        ).first
+        #expect(try chains?.decode("n", as: Int.self) == rounds)
+    }
+}
