@@ -278,7 +278,7 @@ let package = Package(
         ),
         .testTarget(
             name: "HotlineDaemonTests",
-            dependencies: ["HotlineCore", "HotlineDaemon", "HotlineStore", "HotlineSystem"],
+            dependencies: ["HotlineCore", "HotlineDaemon", "HotlineProtocol", "HotlineStore", "HotlineSystem"],
             swiftSettings: strictSettings
         ),
         // The bridges' call models on recorded AMI and ESL transcripts (Fixtures/, read through #filePath, not

@@ -3,6 +3,7 @@ import HotlineCore
 import HotlineProtocol
 import HotlineStore
 import HotlineSystem
+import HotlineTestSupport
 import Testing
 
 /// Issue 17: the journal as the second anchor, for real. The machine that runs the tests has no journald of its

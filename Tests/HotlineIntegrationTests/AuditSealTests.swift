@@ -2,6 +2,7 @@ import Foundation
 import HotlineCore
 import HotlineProtocol
 import HotlineStore
+import HotlineTestSupport
 import Testing
 
 /// Issue 17: a period's seal — `audit seal`, `audit verify --seal`, the seal in `qa stats` and in the QA report —

@@ -48,12 +48,17 @@ final class PBXTestClient {
 
 /// Event lines for tests.
 enum Events {
-    static func offered(_ id: String, call: String, at: String, from: String = "13812345678", name: String? = nil)
-        -> String
-    {
+    static func offered(
+        _ id: String,
+        call: String,
+        at: String,
+        from: String = "13812345678",
+        name: String? = nil,
+        queue: String = "complaints"
+    ) -> String {
         let nameField = name.map { ",\"from_name\":\"\($0)\"" } ?? ""
         return
-            #"{"v":1,"id":"\#(id)","type":"call.offered","at":"\#(at)","call":"\#(call)","from":"\#(from)"\#(nameField),"to":"12345","queue":"complaints"}"#
+            #"{"v":1,"id":"\#(id)","type":"call.offered","at":"\#(at)","call":"\#(call)","from":"\#(from)"\#(nameField),"to":"12345","queue":"\#(queue)"}"#
     }
 
     static func answered(_ id: String, call: String, at: String, agents: [String]) -> String {

@@ -67,7 +67,8 @@ extension QAReportTests {
             WHERE (received, resolved_on_spot, transferred_out, transferred_in, replied, replied_late, transfer_overdue,
                 reply_overdue, misroutes, escalations_qa, escalations_vp, escalations_gm, extensions, redos,
                 satisfaction_sum, satisfaction_count, transferred_late, satisfied, first_answers,
-                first_answers_with_feedback) <> (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+                first_answers_with_feedback, missed_calls, called_back)
+                <> (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
             """
         )
         #expect(try connection.query("SELECT count(*) AS n FROM kept").first?.decode("n", as: Int.self) ?? 0 > 0)

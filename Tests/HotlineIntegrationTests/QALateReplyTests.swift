@@ -150,8 +150,8 @@ extension QAReportTests {
                 WHERE (received, resolved_on_spot, transferred_out, transferred_in, replied, replied_late,
                     transfer_overdue, reply_overdue, misroutes, escalations_qa, escalations_vp, escalations_gm,
                     extensions, redos, satisfaction_sum, satisfaction_count, transferred_late, satisfied,
-                    first_answers, first_answers_with_feedback)
-                    <> (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+                    first_answers, first_answers_with_feedback, missed_calls, called_back)
+                    <> (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
             )
             SELECT count(*) AS n FROM (
                 (SELECT * FROM nonzero EXCEPT ALL SELECT * FROM hotline.qa_counters)

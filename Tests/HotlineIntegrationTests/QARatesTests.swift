@@ -150,7 +150,7 @@ extension QAReportTests {
             ) == true,
             "\(lines.first ?? "")"
         )
-        #expect(lines.first?.hasSuffix(",feedback_rate,grade,rank") == true)
+        #expect(lines.first?.hasSuffix(",feedback_rate,grade,rank,missed_calls,called_back,repeat_callers") == true)
         #expect(
             lines.contains {
                 $0.hasPrefix("SVC,5,2,3,0,0,0,1,0,1,2,0,0,0,0,4.00,2,3,0.6667,0,0,,1,1,1.0000,1,2,0.5000,D,2")

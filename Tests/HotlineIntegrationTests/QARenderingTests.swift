@@ -50,6 +50,7 @@ extension QAReportTests {
                     "首问责任制考核报表", "按时转出率", "按时答复率", "满意率", "回访率", "接通率", "名次", "等级", "评级规则",
                     "主要比率走势（按周）", "安装部", "客服部", "物业部", "质检部", "质检部负责人（签字）", "全部热线", "未评级",
                     "平均满意度", "当场答复", "升级总经理", "市生态环境局（环境投诉与信访处理中心）",
+                    "漏接回拨与重复来电", "漏接来电", "回拨接通", "重复来电人",
                 ]
             ),
             (
@@ -60,6 +61,7 @@ extension QAReportTests {
                     "Main rates by month", "安装部", "Head of QA (signature)", "Whole hotline", "not graded",
                     "Mean satisfaction", "Resolved on the spot", "Escalated to GM", "2026-10", "2026-12",
                     "Municipal Water Supply and Drainage Customer Centre",
+                    "Missed calls, call-backs and repeat callers", "Missed calls", "Called back", "Repeat callers",
                 ]
             ),
         ]

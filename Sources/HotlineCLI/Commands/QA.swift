@@ -61,6 +61,12 @@ extension HotlineCtl {
                     is nothing to count. The grades follow [qa] of hotlined's configuration; the table prints the \
                     rules under the figures, and the call register's answer rates after them (also: qa calls).
 
+                    The operator's desk comes last, per department and for the whole hotline: missed calls (nobody \
+                    answered; a department's are those of the PBX queue named by its code), called back (of those, \
+                    reached by a call-back at any time) and repeat callers (numbers with more than one complaint in \
+                    the period). The whole hotline's are not the departments' sum: calls of queues that name no \
+                    department count there only, and a number counts once however many departments took its complaints.
+
                     Example: hotlinectl qa stats --period 2026-Q4 --format csv > q4.csv
                     """
             )
@@ -191,7 +197,7 @@ extension HotlineCtl.QA {
 /// Tables, CSV and JSON of QA rows.
 enum QAOutput {
     /// The fields of a `qa stats` row: 006's counts, then each rate after its numerator and denominator, then the
-    /// grade and the place (issue 16).
+    /// grade and the place (issue 16), then the operator's desk (missed calls, called back, repeat callers).
     static let statsColumns =
         [
             "department", "received", "resolved_on_spot", "transferred_out", "transferred_in", "replied_in_time",
@@ -199,7 +205,7 @@ enum QAOutput {
             "escalations_gm", "extensions", "redos", "satisfaction_mean",
         ]
         + QAMeasure.departmental.flatMap { [$0.numeratorField, $0.denominatorField, $0.rateField] }
-        + ["grade", "rank"]
+        + ["grade", "rank"] + QADeskFigure.allCases.map(\.field)
 
     static func print(_ result: JSONValue, columns: [String], format: HotlineCtl.QA.Format, language: Language) {
         let rows = (result.arrayValue ?? []).map { row in columns.map { cell(row[$0], column: $0) } }
@@ -269,6 +275,7 @@ enum QAOutput {
         return [
             (zh ? "考核期间 " : "Period ") + view.period, counts.render(), rates.render(),
             (zh ? "评级规则：" : "Grading rules:") + "\n" + rules, callsTable(view, language: language),
+            deskTable(view, language: language),
         ].joined(separator: "\n\n")
     }
 
@@ -283,6 +290,28 @@ enum QAOutput {
                 return .object(members)
             }
         )
+    }
+
+    /// The operator's desk by department and for the whole hotline (not the departments' sum), with what each
+    /// figure counts.
+    static func deskTable(_ view: QAAssessmentView, language: Language) -> String {
+        var table = TextTable(
+            headers: [label("department", language)] + QADeskFigure.allCases.map { $0.label.text(in: language) }
+        )
+        for department in view.departments.sorted(by: { $0.code < $1.code }) {
+            table.append(
+                ["\(department.name) \(department.code)"]
+                    + QADeskFigure.allCases.map { String(department.count($0.field)) }
+            )
+        }
+        table.append(
+            [QALabels.wholeHotline(language)] + QADeskFigure.allCases.map { String(view.deskTotals[$0] ?? 0) }
+        )
+        let colon = language == .zh ? "：" : ": "
+        let notes = QADeskFigure.allCases.map {
+            "  " + $0.label.text(in: language) + colon + $0.definition.text(in: language)
+        }
+        return table.render() + "\n" + notes.joined(separator: "\n")
     }
 
     /// "66.7% (2/3)", or "—" with nothing to count.

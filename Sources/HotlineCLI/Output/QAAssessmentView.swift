@@ -36,6 +36,8 @@ struct QAAssessmentView {
     /// In ranking order: by place, the ungraded last, then by code.
     var departments: [Department]
     var totals: [QAMeasure: QARatio]
+    /// The operator's desk for the whole hotline (sql/012).
+    var deskTotals: [QADeskFigure: Int]
     var hotlineCalls: QARatio
     var queues: [Queue]
     var trend: [Step]
@@ -63,6 +65,9 @@ struct QAAssessmentView {
         let totalsRow = json["totals"] ?? .null
         totals = Dictionary(
             uniqueKeysWithValues: QAMeasure.departmental.map { ($0, QAAssessmentView.ratio($0, in: totalsRow)) }
+        )
+        deskTotals = Dictionary(
+            uniqueKeysWithValues: QADeskFigure.allCases.map { ($0, totalsRow[$0.field]?.intValue ?? 0) }
         )
         let calls = json["calls"]?.arrayValue ?? []
         func answered(_ row: JSONValue?) -> QARatio {
@@ -120,6 +125,7 @@ enum QALabels {
         if let measure = QAMeasure.allCases.first(where: { $0.rateField == field }) {
             return measure.label.text(in: language)
         }
+        if let figure = QADeskFigure(rawValue: field) { return figure.label.text(in: language) }
         guard let pair = pairs[field] else { return field }
         return language == .zh ? pair.zh : pair.en
     }

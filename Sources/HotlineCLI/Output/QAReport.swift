@@ -43,6 +43,7 @@ enum QAReport {
         html += assessmentSection(view, language: language)
         html += figuresSection(view, language: language)
         html += callsSection(view, language: language)
+        html += deskSection(view, language: language)
         html += trendSection(view, language: language)
         html += chartsSection(view, language: language)
         html += """
@@ -272,6 +273,42 @@ enum QAReport {
             \(rows)</tbody>
             </table>
             <p class="note">\(escape(QAMeasure.answer.label.text(in: language)))\(zh ? "：" : ": ")\(escape(QAMeasure.answer.definition.text(in: language)))</p>
+            </section>
+
+            """
+    }
+
+    /// The operator's desk (SPEC §12): missed calls, those called back and repeat callers by department, and the
+    /// whole hotline's (not the departments' sum: see ``QADeskFigure``).
+    static func deskSection(_ view: QAAssessmentView, language: Language) -> String {
+        let zh = language == .zh
+        var rows = ""
+        for department in view.departments.sorted(by: { $0.code < $1.code }) {
+            rows += "<tr><td class=\"dept\">\(departmentCell(department))</td>"
+            for figure in QADeskFigure.allCases { rows += "<td>\(department.count(figure.field))</td>" }
+            rows += "</tr>\n"
+        }
+        rows += "<tr><td class=\"dept\"><strong>\(escape(QALabels.wholeHotline(language)))</strong></td>"
+        for figure in QADeskFigure.allCases { rows += "<td>\(view.deskTotals[figure] ?? 0)</td>" }
+        rows += "</tr>\n"
+        let headers =
+            [QALabels.text("department", language)] + QADeskFigure.allCases.map { $0.label.text(in: language) }
+        let colon = zh ? "：" : ": "
+        let definitions = QADeskFigure.allCases.map {
+            "<li>\(escape($0.label.text(in: language)))\(colon)\(escape($0.definition.text(in: language)))</li>"
+        }
+        .joined(separator: "\n")
+        return """
+            <section id="desk">
+            <h2>\(escape(zh ? "漏接回拨与重复来电" : "Missed calls, call-backs and repeat callers"))</h2>
+            <table id="desk-table">
+            <thead><tr>\(headers.enumerated().map { "<th\($0.offset == 0 ? " class=\"dept\"" : "")>\(escape($0.element))</th>" }.joined())</tr></thead>
+            <tbody>
+            \(rows)</tbody>
+            </table>
+            <ul class="note">
+            \(definitions)
+            </ul>
             </section>
 
             """

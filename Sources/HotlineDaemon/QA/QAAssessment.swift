@@ -39,7 +39,17 @@ enum QAAssessment {
             ("from", .string(period.first.description)),
             ("to", .string(period.end.adding(days: -1).description)),
             ("departments", .array(rows)),
-            ("totals", .object(totalMembers(rows))),
+            (
+                "totals",
+                .object(
+                    totalMembers(rows)
+                        + (try QAQueries.deskTotals(
+                            from: instant(period.first),
+                            to: instant(period.end),
+                            on: connection
+                        ))
+                )
+            ),
             ("calls", .array(calls)),
             ("trend", .array(trend)),
             ("grading", gradingJSON(policy)),

@@ -59,7 +59,20 @@ public enum QAQueries {
                 let rate = try row.decodeIfPresent(measure.rateField, as: Double.self)
                 members.append((measure.rateField, rate.map(JSONValue.double) ?? .null))
             }
+            // The operator's desk (sql/012): missed calls, those called back, repeat callers.
+            for figure in QADeskFigure.allCases {
+                members.append((figure.field, .int(Int64(try row.decode(figure.field, as: Int.self)))))
+            }
             return .object(members)
+        }
+    }
+
+    /// The desk's figures for the whole hotline in [from, to) (sql/012): not the departments' sum, since missed
+    /// calls of a queue that names no department and numbers that complained to several departments count here.
+    public static func deskTotals(from: Date, to: Date, on connection: PGConnection) throws -> [(String, JSONValue)] {
+        let row = try connection.query("SELECT * FROM hotline.qa_desk_totals($1, $2)", [from, to]).first
+        return try QADeskFigure.allCases.map { figure in
+            (figure.field, .int(Int64(try row?.decode(figure.field, as: Int.self) ?? 0)))
         }
     }
 
