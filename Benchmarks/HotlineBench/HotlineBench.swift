@@ -24,7 +24,8 @@ struct HotlineBench {
             exit(2)
         }
         let logger = Logger(label: "bench")
-        // HOTLINE_BENCH_ONLY=qa (or deadlines, or matters) runs one part alone.
+        // HOTLINE_BENCH_ONLY=qa (or deadlines, or matters) runs one part alone; =soak runs the soak, which only
+        // runs when asked for (`make soak`: half an hour by default).
         switch ProcessInfo.processInfo.environment["HOTLINE_BENCH_ONLY"] {
         case "qa"?:
             try? FileManager.default.createDirectory(atPath: "bench-results", withIntermediateDirectories: true)
@@ -34,6 +35,8 @@ struct HotlineBench {
             return try deadlines(admin: admin, logger: logger)
         case "matters"?:
             return try matterSearch(admin: admin, logger: logger)
+        case "soak"?:
+            return try soak(admin: admin, logger: logger)
         default:
             break
         }
@@ -335,7 +338,8 @@ struct Daemon {
     let directory: String
     var pbxSocket: String { directory + "/pbx.sock" }
 
-    init(database: String) throws {
+    /// `arguments` come after the database and socket options (`--clock manual`, say).
+    init(database: String, arguments: [String] = []) throws {
         directory = "/tmp/hotline-bench-\(getpid())-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path + "/hotlined"
@@ -345,7 +349,7 @@ struct Daemon {
                 "--database", database, "--pbx-socket", directory + "/pbx.sock", "--control-socket",
                 directory + "/control.sock",
                 "--state-dir", directory + "/state",
-            ],
+            ] + arguments,
             stdoutPath: directory + "/hotlined.log"
         )
         let deadline = Date().addingTimeInterval(30)
