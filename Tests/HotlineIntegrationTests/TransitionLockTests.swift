@@ -94,9 +94,12 @@ struct TransitionLockTests {
             ["complaint", "transfer", id, "--to", "PROP", "--reason", "物业问题", "--as", "zhangsan", "--json"],
             output: secondOutput
         )
+        // It waits in the read that starts it (the locking SELECT), so it decides on what the first one commits; a
+        // transition that read first and waited only at its UPDATE (FOR SHARE) would decide on the state before.
         let lockWaits =
             "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() "
-            + "AND wait_event_type = 'Lock' AND wait_event IN ('tuple', 'transactionid')"
+            + "AND wait_event_type = 'Lock' AND wait_event IN ('tuple', 'transactionid') "
+            + "AND upper(left(ltrim(query), 6)) = 'SELECT' AND query LIKE '%FROM hotline.complaints%'"
         var finishedEarly: Int32?
         try TestEnvironment.waitUntil(timeout: 15) {
             finishedEarly = try secondTransfer.wait(timeout: 0)
@@ -104,7 +107,10 @@ struct TransitionLockTests {
             return try count(lockWaits, [], on: check) >= 1
         }
         #expect(finishedEarly == nil, "the second transition went ahead while the first held the complaint")
-        #expect(try count(lockWaits, [], on: check) >= 1, "the second transition did not wait for the complaint lock")
+        #expect(
+            try count(lockWaits, [], on: check) >= 1,
+            "the second transition did not wait for the complaint lock before reading it"
+        )
 
         // 4. Released, the first transfer finishes; the second then decides on what the first committed.
         _ = FileManager.default.createFile(atPath: pauses + "/transition-locked.release", contents: nil)
