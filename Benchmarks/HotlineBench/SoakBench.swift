@@ -32,12 +32,18 @@ extension HotlineBench {
         private var counts: [String: Int] = [:]
         private var firstErrors: [String] = []
         private var running = true
+        private let start: Date
+
+        init(start: Date) {
+            self.start = start
+        }
 
         func add(_ key: String, _ count: Int = 1) { lock.withLock { counts[key, default: 0] += count } }
         func error(_ message: String) {
             lock.withLock {
                 counts["errors", default: 0] += 1
-                if firstErrors.count < 10 { firstErrors.append(message) }
+                let at = Int(Date().timeIntervalSince(start))
+                if firstErrors.count < 10 { firstErrors.append("at \(at) s: \(message)") }
             }
         }
         func stop() { lock.withLock { running = false } }
@@ -91,15 +97,33 @@ extension HotlineBench {
             )
         }
 
-        let tally = SoakTally()
+        // The PBX socket is there first; the load starts once the control socket answers too.
+        let answering = Date().addingTimeInterval(30)
+        while ctl(hotlinectl, control, ["status"]).0 != 0 {
+            guard Date() < answering else {
+                print("hotline-bench soak: hotlined does not answer on \(control)")
+                daemon.stop()
+                exit(2)
+            }
+            usleep(100_000)
+        }
+
+        let tally = SoakTally(start: Date())
         let started = Date()
         let until = started.addingTimeInterval(seconds)
-        let threads = [
-            Thread { soakPBX(socket: daemon.pbxSocket, until: until, tally: tally) },
-            Thread { soakOperators(hotlinectl: hotlinectl, control: control, tally: tally) },
-            Thread { soakClock(hotlinectl: hotlinectl, control: control, tally: tally) },
+        let loads: [@Sendable () -> Void] = [
+            { soakPBX(socket: daemon.pbxSocket, until: until, tally: tally) },
+            { soakOperators(hotlinectl: hotlinectl, control: control, tally: tally) },
+            { soakClock(hotlinectl: hotlinectl, control: control, tally: tally) },
         ]
-        for thread in threads { thread.start() }
+        let finished = DispatchGroup()
+        for load in loads {
+            finished.enter()
+            Thread {
+                load()
+                finished.leave()
+            }.start()
+        }
 
         let warmUp = min(60, seconds / 10)
         Thread.sleep(forTimeInterval: warmUp)
@@ -134,7 +158,7 @@ extension HotlineBench {
             }
         }
         tally.stop()
-        while threads.contains(where: \.isExecuting) { usleep(50_000) }
+        finished.wait()
         let last = try figures()
         let elapsed = Date().timeIntervalSince(started)
 
@@ -205,7 +229,12 @@ extension HotlineBench {
         try? FileManager.default.createDirectory(atPath: "bench-results", withIntermediateDirectories: true)
         try? report.write(toFile: "bench-results/soak.json", atomically: true, encoding: .utf8)
         print(passed ? "hotline-bench soak: PASS" : "hotline-bench soak: FAIL")
-        if !passed { exit(1) }
+        if !passed {
+            // exit() runs no defer: stop the daemon here.
+            watcher.close()
+            daemon.stop()
+            exit(1)
+        }
     }
 
     /// The PBX: calls at `soakRate` events per second, ten seconds of them per delivery.
