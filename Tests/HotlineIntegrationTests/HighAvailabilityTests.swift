@@ -75,7 +75,9 @@ struct HighAvailabilityTests {
         // The PBX adapter's side: batches of events, one after the other, each acked before the next is sent.
         let log = AckLog()
         let socketPath = daemon.directory + "/pbx.sock"
+        let streamed = DispatchSemaphore(value: 0)
         let streamer = Thread {
+            defer { streamed.signal() }
             do {
                 let client = try PBXTestClient(path: socketPath)
                 var next = 0
@@ -122,7 +124,7 @@ struct HighAvailabilityTests {
         #expect(attempts.allSatisfy { $0 == 0 || $0 == 5 }, "statuses after the promotion: \(attempts)")
         TestEnvironment.waitUntil(timeout: 30) { log.acked.count >= ackedBeforeOutage + 1000 }
         log.stop()
-        while streamer.isExecuting { usleep(10_000) }
+        #expect(streamed.wait(timeout: .now() + 30) == .success, "the streaming thread did not end")
         try TestEnvironment.waitUntil(timeout: 30) {
             try daemon.ctlJSON(["status"])["spool_depth"] == .int(0)
         }
