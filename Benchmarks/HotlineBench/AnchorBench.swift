@@ -34,7 +34,7 @@ extension HotlineBench {
                 """
             )
             setup.close()
-            let daemon = try Daemon(database: database, extraArguments: extra)
+            let daemon = try Daemon(database: database, arguments: extra)
             var ids: [String] = []
             for index in 0..<anchorTransfers {
                 let filed = try control(

@@ -25,21 +25,42 @@ struct HotlineBench {
             exit(2)
         }
         let logger = Logger(label: "bench")
-        // HOTLINE_BENCH_ONLY=qa (or deadlines, matters, anchors) runs one part alone.
-        switch ProcessInfo.processInfo.environment["HOTLINE_BENCH_ONLY"] {
-        case "qa"?:
-            try? FileManager.default.createDirectory(atPath: "bench-results", withIntermediateDirectories: true)
-            return try qaFigures(admin: admin, logger: logger)
-        case "deadlines"?:
-            try? FileManager.default.createDirectory(atPath: "bench-results", withIntermediateDirectories: true)
-            return try deadlines(admin: admin, logger: logger)
-        case "matters"?:
-            return try matterSearch(admin: admin, logger: logger)
-        case "anchors"?:
-            return try anchors(admin: admin, logger: logger)
-        default:
-            break
+        // HOTLINE_BENCH_ONLY names the parts to run, comma-separated: ingest, deadlines, qa, anchors, matters, soak.
+        // Without it: ingest, deadlines, qa and anchors. The soak runs only when asked for (`make soak`: half an
+        // hour by default); matter search too.
+        let everyday = ["ingest", "deadlines", "qa", "anchors"]
+        let known = everyday + ["matters", "soak"]
+        let asked = ProcessInfo.processInfo.environment["HOTLINE_BENCH_ONLY"].map {
+            $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         }
+        let parts = asked ?? everyday
+        if let unknown = parts.first(where: { !known.contains($0) }) {
+            let names = known.joined(separator: ", ")
+            print("hotline-bench: HOTLINE_BENCH_ONLY: unknown part \"\(unknown)\"; the parts are \(names)")
+            exit(2)
+        }
+        try? FileManager.default.createDirectory(atPath: "bench-results", withIntermediateDirectories: true)
+        // What the summary line reads: only this run's figures, never an older run's.
+        for name in ["ingest", "deadlines", "qa"] {
+            try? FileManager.default.removeItem(atPath: "bench-results/\(name).json")
+        }
+        for part in parts {
+            switch part {
+            case "ingest": try ingest(admin: admin, logger: logger)
+            case "deadlines": try deadlines(admin: admin, logger: logger)
+            case "qa": try qaFigures(admin: admin, logger: logger)
+            case "anchors": try anchors(admin: admin, logger: logger)
+            case "matters": try matterSearch(admin: admin, logger: logger)
+            default: try soak(admin: admin, logger: logger)
+            }
+        }
+        print("")
+        print(BenchSummary.line())
+    }
+
+    /// PBX ingest: hotlined's throughput with durable acks against COPY and one INSERT per event, and its ack
+    /// latency at 1,000 events/s against one INSERT's commit latency.
+    static func ingest(admin: String, logger: Logger) throws {
         let lines = LoadGenerator.calls(total: events, prefix: "bench", extensions: ["8001", "8002"])
         let parsed = try lines.map { line -> PBXEvent in try PBXEventParser.parse(line: line).get() }
         print("hotline-bench: \(events) events (\(events / 3) calls: offered, answered, ended)")
@@ -152,11 +173,7 @@ struct HotlineBench {
             "p99_ms_at_1000":\(latency.p99 * 1000),"commit_p50_ms":\(commit.p50 * 1000),\
             "commit_p99_ms":\(commit.p99 * 1000)}
             """
-        try? FileManager.default.createDirectory(atPath: "bench-results", withIntermediateDirectories: true)
         try? report.write(toFile: "bench-results/ingest.json", atomically: true, encoding: .utf8)
-        try deadlines(admin: admin, logger: logger)
-        try qaFigures(admin: admin, logger: logger)
-        try anchors(admin: admin, logger: logger)
     }
 
     static let qaComplaints = Int(ProcessInfo.processInfo.environment["HOTLINE_BENCH_COMPLAINTS"] ?? "") ?? 1_000_000
@@ -408,7 +425,8 @@ struct Daemon {
     let directory: String
     var pbxSocket: String { directory + "/pbx.sock" }
 
-    init(database: String, extraArguments: [String] = []) throws {
+    /// `arguments` come after the database and socket options (`--clock manual`, say).
+    init(database: String, arguments: [String] = []) throws {
         directory = "/tmp/hotline-bench-\(getpid())-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path + "/hotlined"
@@ -418,7 +436,7 @@ struct Daemon {
                 "--database", database, "--pbx-socket", directory + "/pbx.sock", "--control-socket",
                 directory + "/control.sock",
                 "--state-dir", directory + "/state",
-            ] + extraArguments,
+            ] + arguments,
             stdoutPath: directory + "/hotlined.log"
         )
         let deadline = Date().addingTimeInterval(30)

@@ -67,9 +67,15 @@ public final class PrivateCluster {
     public let directory: String
     private let binDirectory: String
     private let owner: String?
+    /// The superuser on database `postgres`.
     public var conninfo: String { "host=\(directory) dbname=postgres user=hotline_test connect_timeout=5" }
 
-    public init() throws {
+    /// Server settings given on every start (`-c name=value` each), beyond the socket and fsync ones.
+    private let settings: [String]
+
+    /// A fresh cluster (initdb); with `standbyOf`, a streaming standby of that cluster instead: a base backup taken
+    /// with `pg_basebackup -R` (which writes `primary_conninfo` and `standby.signal`) after an immediate checkpoint.
+    public init(settings: [String] = [], standbyOf primary: PrivateCluster? = nil) throws {
         let environment = ProcessInfo.processInfo.environment
         guard let pgctl = environment["HOTLINE_TEST_PGCTL"] else {
             Issue.record("HOTLINE_TEST_PGCTL is not set: run the tests with `make test`")
@@ -78,25 +84,50 @@ public final class PrivateCluster {
         binDirectory = URL(fileURLWithPath: pgctl).deletingLastPathComponent().path
         owner = environment["HOTLINE_TEST_PGOWNER"].flatMap { $0.isEmpty ? nil : $0 }
         directory = "/tmp/hl-pg-" + String(UUID().uuidString.prefix(8))
+        self.settings = settings
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         if let owner {
             _ = try ProcessRunner.run(["/bin/chown", owner, directory])
         }
-        try run(
-            "initdb",
-            ["-D", directory + "/data", "-U", "hotline_test", "--auth=trust", "--no-sync", "-E", "UTF8", "--locale=C"]
-        )
+        if let primary {
+            try run(
+                "pg_basebackup",
+                [
+                    "-D", directory + "/data", "-R", "-X", "stream", "-c", "fast", "--no-sync", "-d",
+                    "host=\(primary.directory) user=hotline_test application_name=standby",
+                ]
+            )
+        } else {
+            try run(
+                "initdb",
+                [
+                    "-D", directory + "/data", "-U", "hotline_test", "--auth=trust", "--no-sync", "-E", "UTF8",
+                    "--locale=C",
+                ]
+            )
+        }
         try start()
     }
 
     public func start() throws {
+        let extra = settings.map { " -c \($0)" }.joined()
         try run(
             "pg_ctl",
             [
                 "-D", directory + "/data", "-l", directory + "/log", "-w", "-t", "60", "-o",
-                "-c listen_addresses='' -c unix_socket_directories='\(directory)' -c fsync=off", "start",
+                "-c listen_addresses='' -c unix_socket_directories='\(directory)' -c fsync=off" + extra, "start",
             ]
         )
+    }
+
+    /// `pg_ctl stop -m immediate`: the server ends at once, as in a crash (no checkpoint, clients cut off).
+    public func crash() throws {
+        try run("pg_ctl", ["-D", directory + "/data", "-m", "immediate", "-w", "stop"])
+    }
+
+    /// `pg_ctl promote`: a standby becomes a primary that takes writes.
+    public func promote() throws {
+        try run("pg_ctl", ["-D", directory + "/data", "-w", "-t", "60", "promote"])
     }
 
     public func stop() throws {

@@ -138,6 +138,7 @@ public enum ComplaintStore {
             guard let (snapshot, receivedAt) = try lockSnapshot(id, on: connection) else {
                 throw ComplaintStoreError.complaintNotFound(id)
             }
+            TestPause.reach(TestPause.transitionLocked)
             let departments = Set(try StaffDirectory.departments(on: connection).map(\.code))
             let transition = try ComplaintWorkflow.decide(
                 action,
