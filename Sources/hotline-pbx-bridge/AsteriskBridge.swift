@@ -32,6 +32,9 @@ struct AsteriskConversation: PBXConversation {
                     try perform(step, connection: connection, core: core, connected: connected)
                 }
             }
+            // The events of every frame of this read, made durable together (the runtime commits as well when
+            // the connection ends mid-read).
+            core.commit()
         }
     }
 

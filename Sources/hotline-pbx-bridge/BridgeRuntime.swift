@@ -56,6 +56,8 @@ struct BridgeRuntime<Conversation: PBXConversation>: Sendable {
                     "\(conversation.name) at \(settings.host):\(settings.port): \(error); reconnecting in \(backoff.current) s"
                 )
             }
+            // What the frames read before the end made: committed here when the conversation ended mid-read.
+            core.commit()
             core.setPBXConnected(false)
             backoff.wait()
         }

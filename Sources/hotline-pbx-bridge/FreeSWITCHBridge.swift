@@ -4,8 +4,8 @@ import HotlineSystem
 import Logging
 
 /// `hotline-pbx-bridge freeswitch`: the event-socket conversation of ``FreeSWITCHSession``, on ``BridgeRuntime``.
-/// The session (in ``FreeSWITCHBridgeModel``) is the bridge core's model, so that what it knows of calls and agents is saved with every frame
-/// and survives a restart of the bridge.
+/// The session (in ``FreeSWITCHBridgeModel``) is the bridge core's model, so that what it knows of calls and agents is
+/// saved after every read and survives a restart of the bridge.
 struct FreeSWITCHConversation: PBXConversation {
     let settings: BridgeSettings
     let logger: Logger
@@ -65,6 +65,9 @@ struct FreeSWITCHConversation: PBXConversation {
                     connected()
                 }
             }
+            // The events of every frame of this read, made durable together (the runtime commits as well when
+            // the connection ends mid-read).
+            core.commit()
         }
     }
 }
