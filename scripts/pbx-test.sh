@@ -8,7 +8,7 @@
 #
 #   scripts/pbx-test.sh            HOTLINE_TEST_AMI_PORT (default 15038), HOTLINE_ASTERISK_DIR (default ../shared/pbx/asterisk)
 #                                  HOTLINE_TEST_ESL_PORT (default 18021), HOTLINE_FREESWITCH_DIR (default ../shared/pbx/freeswitch)
-#                                  HOTLINE_PBX_TEST_FILTER (a `swift test --filter`; default every suite of the target)
+#                                  HOTLINE_PBX_TEST_FILTER (a `swift test --filter` on type or test names, e.g. FreeSWITCHLiveTests)
 #
 # It fails, never skips: when a PBX cannot be built or started, when a port is taken by something else, and when
 # a live suite did not run and pass. Only the tests read ../shared; the bridge itself never does.
@@ -135,6 +135,7 @@ status=${PIPESTATUS[0]}
 set -e
 [ "$status" -eq 0 ] || fail "tests failed (exit $status)"
 # A narrowed run (HOTLINE_PBX_TEST_FILTER, for working on one test) checks what it ran; the full run both suites.
+if grep -q 'Test run with 0 tests' "$log"; then fail "no test matched ${HOTLINE_PBX_TEST_FILTER:-the target}"; fi
 if [ -z "${HOTLINE_PBX_TEST_FILTER:-}" ]; then
     grep -q 'Suite "Asterisk live" passed' "$log" || fail "the live Asterisk suite did not pass in this run"
     grep -q 'Suite "FreeSWITCH live" passed' "$log" || fail "the live FreeSWITCH suite did not pass in this run"

@@ -48,13 +48,13 @@ final class FreeSWITCHDriver {
     }
 
     /// Adds a mod_callcenter agent named `name` whose phone is extension `phone` (`loopback/<phone>/agents`, as
-    /// the configured agents), `On Break`, with a tier in `queue`. Gone with ``removeAgent(_:queue:)``, or when
+    /// the configured agents), `Logged Out`, with a tier in `queue`. Gone with ``removeAgent(_:queue:)``, or when
     /// FreeSWITCH restarts (its run directory, with mod_callcenter's database, is wiped at each start).
     func addAgent(_ name: String, phone: String, queue: String = "complaints") throws {
         for command in [
             "callcenter_config agent add \(name) callback",
             "callcenter_config agent set contact \(name) [call_timeout=10,loopback_bowout=false]loopback/\(phone)/agents",
-            "callcenter_config agent set status \(name) 'On Break'",
+            "callcenter_config agent set status \(name) 'Logged Out'",
             "callcenter_config tier add \(queue) \(name) 1 1",
         ] {
             let reply = try api(command)

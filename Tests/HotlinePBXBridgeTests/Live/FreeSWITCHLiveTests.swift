@@ -1,5 +1,6 @@
 import Foundation
 import HotlineProtocol
+import HotlineStore
 import HotlineSystem
 import Testing
 
@@ -21,7 +22,11 @@ struct FreeSWITCHLiveTests {
 
     /// A daemon with staff, a bridge subscribed to the event socket, and the PBX with no calls and both agents on a
     /// break.
-    private func start(bridgeOptions: [String] = [], useConfigFile: Bool = false) throws -> (
+    private func start(
+        bridgeOptions: [String] = [],
+        useConfigFile: Bool = false,
+        statuses: [(agent: String, status: String)] = [("8001", "On Break"), ("8002", "On Break")]
+    ) throws -> (
         LiveDaemon, LiveBridge, FreeSWITCHDriver
     ) {
         // FreeSWITCH may still be coming back from the restart test.
@@ -37,7 +42,7 @@ struct FreeSWITCHLiveTests {
             return quiet
         }
         guard quiet else { throw LiveSetupError("calls of an earlier test are still up") }
-        for agent in ["8001", "8002"] { try pbx.setStatus(agent, "On Break") }
+        for (agent, status) in statuses { try pbx.setStatus(agent, status) }
         let daemon = try LiveDaemon()
         try daemon.addStaff()
         let mapFile = daemon.directory + "/agents.map"
@@ -253,7 +258,10 @@ struct FreeSWITCHLiveTests {
     )
     func loginBeatsStaticOwner() throws {
         // 8001 is zhangsan's extension (and mod_callcenter agent 8001 his); agent wangwu, added here before the
-        // bridge reads the agent list, has 8001's phone as contact. zhangsan is logged out; wangwu logs in.
+        // bridge reads the agent list, has 8001's phone as contact. zhangsan is logged out before the bridge
+        // starts; wangwu logs in once it is subscribed. (Logged out while the bridge listens, zhangsan's logout
+        // and wangwu's login can carry the same microsecond and reach the bridge in either order: hotlined would
+        // then take whichever it stored last as the latest on 8001.)
         var setup: FreeSWITCHDriver?
         LiveEnvironment.waitUntil(timeout: 60) {
             setup = try? FreeSWITCHDriver()
@@ -263,16 +271,25 @@ struct FreeSWITCHLiveTests {
         try? driver.removeAgent("wangwu")
         try driver.addAgent("wangwu", phone: "8001")
         defer { try? driver.removeAgent("wangwu") }
-        let (daemon, bridge, pbx) = try start()
-        try pbx.setStatus("8001", "Logged Out")
+        let (daemon, bridge, pbx) = try start(statuses: [("8001", "Logged Out"), ("8002", "On Break")])
         try pbx.setStatus("wangwu", "Available")
         try pbx.call(number: "13500004444", name: "周先生")
         let calls = try daemon.finishedCalls(1)
         #expect(calls.count == 1, "\(bridge.log)")
         let call = try #require(calls.first)
         #expect(call["outcome"] == .string("answered"))
-        #expect(call["first_responder"] == .string("wangwu"), "\(bridge.log)")
+        let agentEvents = try agentEvents(daemon)
+        #expect(call["first_responder"] == .string("wangwu"), "\(agentEvents) \(bridge.log)")
         #expect(call["answered_by"] == .array([.string("8001")]))
+    }
+
+    /// The agent events hotlined stored, in the order it stored them: for a failure's message.
+    private func agentEvents(_ daemon: LiveDaemon) throws -> [String] {
+        let connection = try PGConnection(conninfo: daemon.database)
+        defer { connection.close() }
+        return try connection.query(
+            "SELECT event_id FROM hotline.pbx_events WHERE type LIKE 'agent.%' ORDER BY seq"
+        ).map { try $0.decode("event_id", as: String.self) }
     }
 
     @Test("a burst of calls on two agents: every call registered once, each answered by one of them")
