@@ -18,11 +18,12 @@ import Logging
 ///   the outbox file; a crash between the two makes the next run derive and send some events again (answered
 ///   `duplicate`), never lose one.
 ///
-/// Both are written once per read from the PBX, not once per frame (group commit): the PBX conversation hands
-/// every frame of a read to the model (``handle(_:at:)``, ``apply(_:)``) and then calls ``commit()``, which makes
-/// the events of all of them durable with one append and one fdatasync, saves the model once and wakes the sender.
-/// A `kill -9` before the commit loses the frames of that read as it loses the bytes still in the socket: the
-/// saved model and the outbox file agree with each other, as of the previous read.
+/// Both are written once per batch of reads from the PBX, not once per frame (group commit): the PBX conversation
+/// hands every frame it reads to the model (``handle(_:at:)``, ``apply(_:)``) and, once the socket has nothing
+/// more waiting (or 1 MiB was read, ``CommitBatch``), calls ``commit()``, which makes the events of all of them
+/// durable with one append and one fdatasync, saves the model once and wakes the sender. A `kill -9` before the
+/// commit loses the frames of that batch as it loses the bytes still in the socket: the saved model and the
+/// outbox file agree with each other, as of the previous commit.
 final class BridgeCore<Model: PBXCallModel>: @unchecked Sendable {
     /// What `state.json` holds, with a version to refuse a file from a future bridge.
     struct Saved: Codable {

@@ -25,6 +25,7 @@ struct FreeSWITCHConversation: PBXConversation {
         var parser = ESLFrameParser()
         var idle = IdleWatch()
         var subscribed = false
+        var batch = CommitBatch()
         while true {
             let bytes = try idle.read(from: connection) {
                 // Before the subscription a command's reply would be taken for the answer to `auth` or `event`.
@@ -65,9 +66,10 @@ struct FreeSWITCHConversation: PBXConversation {
                     connected()
                 }
             }
-            // The events of every frame of this read, made durable together (the runtime commits as well when
-            // the connection ends mid-read).
-            core.commit()
+            // The events of every frame read so far, made durable together once the socket has nothing more
+            // waiting or a batch is large (the runtime commits as well when the connection ends mid-batch).
+            batch.read(bytes.count)
+            if batch.isComplete(connection) { core.commit() }
         }
     }
 }
