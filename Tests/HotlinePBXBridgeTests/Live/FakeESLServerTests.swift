@@ -67,11 +67,53 @@ struct FakeESLServerTests {
         #expect(bridge.log.components(separatedBy: "skipped a frame from FreeSWITCH").count - 1 >= 4)
     }
 
+    @Test("a call show channels does not list yet is kept when uuid_exists says it is up, and ends as it really does")
+    func youngCallKeptAfterReconnect() throws {
+        // First connection: answered.esl up to the caller's bridge to the agent, then the server hangs up. Second:
+        // show channels lists nothing (FreeSWITCH's core database lagging), uuid_exists says the call is up, and
+        // the rest of the call follows.
+        let frames = try Self.eventFrames(of: "answered.esl")
+        let server = try FakeESLServer(
+            password: "fake-password",
+            scripts: [frames[..<27].flatMap { $0 }, frames[27...].flatMap { $0 }],
+            channelsExist: true
+        )
+        defer { server.stop() }
+        let daemon = try LiveDaemon()
+        let bridge = try LiveBridge(
+            daemon: daemon,
+            secret: server.password,
+            connectedMarker: "subscribed to FreeSWITCH events"
+        ) { passwordFile in
+            [
+                "freeswitch", "--esl", "127.0.0.1:\(server.port)", "--password-file", passwordFile, "--queue",
+                "complaints",
+            ]
+        }
+        let calls = try daemon.calls(timeout: 30) { calls in calls.count == 1 && calls.allSatisfy(\.isFinishedCall) }
+        #expect(server.connections == 2, "\(bridge.log)")
+        let call = try #require(calls.first, "\(bridge.log)")
+        #expect(call["outcome"] == .string("answered"), "\(bridge.log)")
+        let events = try daemon.json(["call", "show", try #require(call["call"]?.stringValue)])["events"]
+        let ended = events?.arrayValue?.first { $0["type"] == .string("call.ended") }
+        // Ended by its own hang-up, 3 s after the answer as recorded, not by the reconciliation (which would stamp
+        // the time of the reconnect).
+        let endedAt = ended?["at"]?.stringValue.flatMap { ISO8601DateFormatter().date(from: $0) }
+        #expect(endedAt == ISO8601DateFormatter().date(from: "2026-11-30T06:36:36Z"), "\(String(describing: events))")
+        #expect(bridge.log.contains("is up though show channels does not list it yet; kept"), "\(bridge.log)")
+        #expect(!bridge.log.contains("is gone from the PBX"))
+    }
+
     /// The `text/event-plain` frames of a recorded transcript, verbatim: what a subscribed bridge is sent (the
     /// recording's own command replies and `api` answers left out).
     static func events(of fixture: String) throws -> [UInt8] {
+        try eventFrames(of: fixture).flatMap { $0 }
+    }
+
+    /// Each `text/event-plain` frame of a recorded transcript, verbatim.
+    static func eventFrames(of fixture: String) throws -> [[UInt8]] {
         let bytes = try ESLFixtures.bytes(fixture)
-        var output: [UInt8] = []
+        var output: [[UInt8]] = []
         var position = 0
         let blankLine: [UInt8] = [10, 10]
         while position < bytes.count {
@@ -87,7 +129,7 @@ struct FakeESLServerTests {
             {
                 next = min(bytes.count, next + length)
             }
-            if header.contains("Content-Type: text/event-plain") { output += bytes[position..<next] }
+            if header.contains("Content-Type: text/event-plain") { output.append(Array(bytes[position..<next])) }
             position = next
         }
         return output
@@ -95,8 +137,8 @@ struct FakeESLServerTests {
 }
 
 /// An event socket on 127.0.0.1 that answers the bridge's conversation as FreeSWITCH does (auth, `event plain`,
-/// `api callcenter_config agent list`, `api show channels` with no channel, `api uuid_exists` false) and then sends
-/// the next script; every script but the last ends with the server hanging up.
+/// `api callcenter_config agent list`, `api show channels` with no channel, `api uuid_exists` as `channelsExist`
+/// says) and then sends the next script; every script but the last ends with the server hanging up.
 final class FakeESLServer: @unchecked Sendable {
     let port: UInt16
     let password: String
@@ -105,8 +147,11 @@ final class FakeESLServer: @unchecked Sendable {
     private var accepted = 0
     private var open: [UnixSocket] = []
 
-    init(password: String, scripts: [[UInt8]]) throws {
+    private let channelsExist: Bool
+
+    init(password: String, scripts: [[UInt8]], channelsExist: Bool = false) throws {
         self.password = password
+        self.channelsExist = channelsExist
         (listener, port) = try TCPSocket.listenOnLoopback()
         let listener = listener
         Thread.detachNewThread { [self] in
@@ -161,7 +206,7 @@ final class FakeESLServer: @unchecked Sendable {
                     try? connection.write(script)
                     if hangUp { connection.shutdownWriting() }
                 } else if command.hasPrefix("api uuid_exists ") {
-                    api("false")
+                    api(channelsExist ? "true" : "false")
                 } else if command.hasPrefix("api ") {
                     api("-ERR unknown command\n")
                 } else {

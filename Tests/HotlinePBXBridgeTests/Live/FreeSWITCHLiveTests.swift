@@ -158,7 +158,8 @@ struct FreeSWITCHLiveTests {
         #expect(offered.first?.isFinishedCall == false, "\(bridge.log)")
         // Killed at once: `show channels`, which the restarted bridge reconciles against, reads FreeSWITCH's core
         // database, which lags a new channel by up to about a second, so the call may be missing from it; the
-        // bridge then asks `uuid_exists` and keeps the call (docs/DECISIONS.md).
+        // bridge then asks `uuid_exists` and keeps the call (docs/DECISIONS.md; FakeESLServerTests forces that
+        // case, which here depends on timing).
         bridge.kill()
         try bridge.restart()
         try bridge.waitForLogin()
