@@ -138,7 +138,6 @@ let package = Package(
         .executableTarget(
             name: "hotline-pbx-bridge",
             dependencies: [
-                "HotlineAdapter",
                 "HotlineDaemon",
                 "HotlinePBXBridge",
                 "HotlineProtocol",
