@@ -142,7 +142,6 @@ let package = Package(
         .executableTarget(
             name: "hotline-pbx-bridge",
             dependencies: [
-                "HotlineAdapter",
                 "HotlineDaemon",
                 "HotlinePBXBridge",
                 "HotlineProtocol",

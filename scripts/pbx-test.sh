@@ -8,6 +8,7 @@
 #
 #   scripts/pbx-test.sh            HOTLINE_TEST_AMI_PORT (default 15038), HOTLINE_ASTERISK_DIR (default ../shared/pbx/asterisk)
 #                                  HOTLINE_TEST_ESL_PORT (default 18021), HOTLINE_FREESWITCH_DIR (default ../shared/pbx/freeswitch)
+#                                  HOTLINE_PBX_TEST_FILTER (a `swift test --filter` on type or test names, e.g. FreeSWITCHLiveTests)
 #
 # It fails, never skips: when a PBX cannot be built or started, when a port is taken by something else, and when
 # a live suite did not run and pass. Only the tests read ../shared; the bridge itself never does.
@@ -95,8 +96,28 @@ supervise "$rundir/stop" "$rundir/console.log" "$asterisk_dir/run.sh" "$prefix" 
 supervisor_pid=$!
 await_greeting Asterisk "$port" "Asterisk Call Manager/" "$rundir/console.log" "$pidfile"
 
+# The shared configuration plus one queue for the ring-all test, as Tests/HotlinePBXBridgeTests/Fixtures/freeswitch
+# was recorded: `complaints-ringall` (strategy ring-all, the other parameters as `complaints`, tiers for 8001 and
+# 8002), joined by dialling 12346 in context `hotline`. mod_callcenter loads queues from its configuration only, so
+# the test cannot add one at run time. run.sh reads conf/ beside itself: both are copied, the shared tree is not
+# touched.
+fs_conf="$fs_top/pbx"
+mkdir -p "$fs_conf/conf"
+cp "$freeswitch_dir/run.sh" "$fs_conf/run.sh"
+ringall_queue='<queue name="complaints-ringall"><param name="strategy" value="ring-all"/><param name="moh-sound" value="$${hold_music}"/><param name="time-base-score" value="system"/><param name="max-wait-time" value="0"/><param name="max-wait-time-with-no-agent" value="0"/><param name="max-wait-time-with-no-agent-time-reached" value="5"/><param name="tier-rules-apply" value="false"/><param name="tier-rule-wait-second" value="300"/><param name="tier-rule-wait-multiply-level" value="true"/><param name="tier-rule-no-agent-no-wait" value="false"/><param name="discard-abandoned-after" value="60"/><param name="abandoned-resume-allowed" value="false"/></queue>'
+ringall_tiers='<tier agent="8001" queue="complaints-ringall" level="1" position="1"/><tier agent="8002" queue="complaints-ringall" level="1" position="2"/>'
+ringall_extension='<extension name="complaints-ringall"><condition field="destination_number" expression="^12346$"><action application="answer"/><action application="set" data="cc_export_vars=caller_id_name,caller_id_number"/><action application="callcenter" data="complaints-ringall"/><action application="hangup"/></condition></extension>'
+awk -v queue="$ringall_queue" -v tiers="$ringall_tiers" -v extension="$ringall_extension" '
+    /<\/queues>/ { print queue }
+    /<\/tiers>/ { print tiers }
+    { print }
+    /<context name="hotline">/ { print extension }
+' "$freeswitch_dir/conf/freeswitch.xml" >"$fs_conf/conf/freeswitch.xml"
+[ "$(grep -o 'complaints-ringall' "$fs_conf/conf/freeswitch.xml" | wc -l)" -eq 5 ] \
+    || fail "could not add the ring-all queue to $freeswitch_dir/conf/freeswitch.xml (has its layout changed?)"
+
 echo "== FreeSWITCH: start on 127.0.0.1:$esl_port ($(( $(date +%s) - started )) s so far)"
-supervise "$fs_top/stop" "$fs_top/console.log" "$freeswitch_dir/run.sh" "$fs_prefix" "$fs_rundir" "$esl_port" &
+supervise "$fs_top/stop" "$fs_top/console.log" "$fs_conf/run.sh" "$fs_prefix" "$fs_rundir" "$esl_port" &
 fs_supervisor_pid=$!
 await_greeting FreeSWITCH "$esl_port" "Content-Type: auth/request" "$fs_top/console.log" "$fs_pidfile"
 
@@ -113,8 +134,12 @@ HOTLINE_TEST_ASTERISK_AMI="127.0.0.1:$port" HOTLINE_TEST_ASTERISK_USER=hotline H
 status=${PIPESTATUS[0]}
 set -e
 [ "$status" -eq 0 ] || fail "tests failed (exit $status)"
-grep -q 'Suite "Asterisk live" passed' "$log" || fail "the live Asterisk suite did not pass in this run"
-grep -q 'Suite "FreeSWITCH live" passed' "$log" || fail "the live FreeSWITCH suite did not pass in this run"
+# A narrowed run (HOTLINE_PBX_TEST_FILTER, for working on one test) checks what it ran; the full run both suites.
+if grep -q 'Test run with 0 tests' "$log"; then fail "no test matched ${HOTLINE_PBX_TEST_FILTER:-the target}"; fi
+if [ -z "${HOTLINE_PBX_TEST_FILTER:-}" ]; then
+    grep -q 'Suite "Asterisk live" passed' "$log" || fail "the live Asterisk suite did not pass in this run"
+    grep -q 'Suite "FreeSWITCH live" passed' "$log" || fail "the live FreeSWITCH suite did not pass in this run"
+fi
 # The suites run side by side; their own durations are the split of the time.
 grep -E 'Suite "(Asterisk|FreeSWITCH) live" passed after' "$log" || true
 if grep -qE '(Test|Suite) "[^"]*" skipped' "$log"; then fail "tests were skipped"; fi

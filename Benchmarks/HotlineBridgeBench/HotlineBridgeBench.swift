@@ -17,6 +17,8 @@ import Logging
 ///
 /// Needs HOTLINE_TEST_DATABASE (a superuser conninfo on database `postgres`) for the second part and release
 /// `hotlined` and `hotline-pbx-bridge` next to this binary; `HOTLINE_BENCH_ONLY=parse` runs the first part alone.
+/// `HOTLINE_BENCH_BRIDGE_BASELINE=<path>` also measures another `hotline-pbx-bridge` binary (an earlier commit's)
+/// in the same run, first, for a before-and-after figure.
 @main
 struct HotlineBridgeBench {
     static let replays = Int(ProcessInfo.processInfo.environment["HOTLINE_BENCH_REPLAYS"] ?? "") ?? 10_000
@@ -146,13 +148,59 @@ struct HotlineBridgeBench {
         direct.stop()
         print(String(format: "  hotlined, from the reference adapter:   %9.0f events/s", directRate))
 
-        // The same through the bridge: from the first frame sent to the last event stored.
-        let daemon = try BenchDaemon(admin: admin, name: "bridge_ami", logger: logger)
+        // The same through the bridge; and through an earlier bridge binary when one is given, to compare.
+        var baselineRate: Double?
+        if let baseline = ProcessInfo.processInfo.environment["HOTLINE_BENCH_BRIDGE_BASELINE"], !baseline.isEmpty {
+            let rate = try bridgeRate(
+                binary: baseline,
+                name: "bridge_baseline",
+                frames: frames,
+                events: events,
+                admin: admin
+            )
+            print(String(format: "  through the baseline bridge, acked:     %9.0f events/s  (%@)", rate, baseline))
+            baselineRate = rate
+        }
+        let bridgeRate = try bridgeRate(
+            binary: BenchDaemon.binDirectory + "/hotline-pbx-bridge",
+            name: "bridge_ami",
+            frames: frames,
+            events: events,
+            admin: admin
+        )
+        let frameCount = frames.count > 0 ? calls * (expectedFramesPerCall(frames)) : 0
+        print(
+            String(
+                format: "  through hotline-pbx-bridge, acked:     %9.0f events/s  (%.0f AMI frames/s)",
+                bridgeRate,
+                bridgeRate * Double(frameCount) / Double(max(events.count, 1))
+            )
+        )
+        if let baselineRate {
+            print(String(format: "  bridge / baseline bridge:              %9.1f x", bridgeRate / baselineRate))
+        }
+        print(String(format: "  bridge / hotlined's own ingest:        %9.1f %%", 100 * bridgeRate / directRate))
+        let baselineField = baselineRate.map { ",\"baseline_bridge_events_per_second\":\(Int($0))" } ?? ""
+        let report = """
+            {"replays":\(replays),"calls":\(calls),"events":\(events.count),\
+            "hotlined_events_per_second":\(Int(directRate)),"bridge_events_per_second":\(Int(bridgeRate))\(baselineField)}
+            """
+        try? FileManager.default.createDirectory(atPath: "bench-results", withIntermediateDirectories: true)
+        try? report.write(toFile: "bench-results/bridge.json", atomically: true, encoding: .utf8)
+    }
+
+    /// Events per second from a fake manager through the bridge `binary` into a fresh hotlined, acked: from the
+    /// first frame sent to the last event stored. Fails when not every event was stored within ten minutes.
+    static func bridgeRate(binary: String, name: String, frames: [UInt8], events: [PBXEvent], admin: String) throws
+        -> Double
+    {
+        let daemon = try BenchDaemon(admin: admin, name: name, logger: Logger(label: "bench"))
+        defer { daemon.stop() }
         let server = try FakeManager(frames: frames)
         let secretFile = daemon.directory + "/ami.secret"
         try "bench-secret\n".write(toFile: secretFile, atomically: true, encoding: .utf8)
         let bridge = try ChildProcess.spawn(
-            BenchDaemon.binDirectory + "/hotline-pbx-bridge",
+            binary,
             [
                 "asterisk", "--ami", "127.0.0.1:\(server.port)", "--user", "bench", "--secret-file", secretFile,
                 "--pbx-socket", daemon.pbxSocket, "--state-dir", daemon.directory + "/bridge", "--queue",
@@ -166,30 +214,14 @@ struct HotlineBridgeBench {
         }
         let streamStart = try server.serve()
         let stored = try daemon.waitForEvents(events.count, timeout: 600)
-        let bridgeRate = Double(stored) / Date().timeIntervalSince(streamStart)
-        if stored < events.count {
+        let rate = Double(stored) / Date().timeIntervalSince(streamStart)
+        guard stored >= events.count else {
             // Kept for the reader: why the bridge fell short.
             let log = (try? String(contentsOfFile: daemon.directory + "/bridge.log", encoding: .utf8)) ?? ""
             print(log.split(separator: "\n").suffix(20).joined(separator: "\n"))
+            throw BenchError("\(binary): \(stored) of \(events.count) events stored")
         }
-        daemon.stop()
-        let frameCount = frames.count > 0 ? calls * (expectedFramesPerCall(frames)) : 0
-        print(
-            String(
-                format: "  through hotline-pbx-bridge, acked:     %9.0f events/s  (%.0f AMI frames/s; %d of %d stored)",
-                bridgeRate,
-                bridgeRate * Double(frameCount) / Double(max(events.count, 1)),
-                stored,
-                events.count
-            )
-        )
-        print(String(format: "  bridge / hotlined's own ingest:        %9.1f %%", 100 * bridgeRate / directRate))
-        let report = """
-            {"replays":\(replays),"calls":\(calls),"events":\(events.count),\
-            "hotlined_events_per_second":\(Int(directRate)),"bridge_events_per_second":\(Int(bridgeRate))}
-            """
-        try? FileManager.default.createDirectory(atPath: "bench-results", withIntermediateDirectories: true)
-        try? report.write(toFile: "bench-results/bridge.json", atomically: true, encoding: .utf8)
+        return rate
     }
 
     static func expectedFramesPerCall(_ frames: [UInt8]) -> Int {

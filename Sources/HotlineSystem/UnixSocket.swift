@@ -175,6 +175,13 @@ public struct UnixSocket: Sendable, Hashable {
         return recv(descriptor, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT)) == 0
     }
 
+    /// True when a read would return at once (bytes waiting, or the peer's end-of-file); never blocks. Lets a
+    /// reader that commits per batch keep reading while more is already there.
+    public func hasInputReady() -> Bool {
+        var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        return poll(&poller, 1, 0) > 0
+    }
+
     /// Stops reading: a blocked `read` returns end-of-file, while writes (acks of what was read) still go out.
     public func shutdownReading() {
         _ = Glibc.shutdown(descriptor, Int32(SHUT_RD))

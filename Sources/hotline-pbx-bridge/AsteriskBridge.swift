@@ -19,6 +19,7 @@ struct AsteriskConversation: PBXConversation {
         var session = AMISession(user: settings.user ?? "", secret: secret, method: settings.login)
         var parser = AMIFrameParser()
         var idle = IdleWatch()
+        var batch = CommitBatch()
         while true {
             let bytes = try idle.read(from: connection) {
                 // Only a logged-in session may ping; before that, silence means a manager that does not talk.
@@ -32,6 +33,10 @@ struct AsteriskConversation: PBXConversation {
                     try perform(step, connection: connection, core: core, connected: connected)
                 }
             }
+            // The events of every frame read so far, made durable together once the socket has nothing more
+            // waiting or a batch is large (the runtime commits as well when the connection ends mid-batch).
+            batch.read(bytes.count)
+            if batch.isComplete(connection) { core.commit() }
         }
     }
 

@@ -56,6 +56,8 @@ struct BridgeRuntime<Conversation: PBXConversation>: Sendable {
                     "\(conversation.name) at \(settings.host):\(settings.port): \(error); reconnecting in \(backoff.current) s"
                 )
             }
+            // What the frames read before the end made: committed here when the conversation ended mid-read.
+            core.commit()
             core.setPBXConnected(false)
             backoff.wait()
         }
@@ -83,6 +85,25 @@ struct IdleWatch {
                 guard silentRounds <= Self.unansweredPings, try ping() else { throw PBXConnectionError.silent }
             }
         }
+    }
+}
+
+/// When a PBX conversation commits (``BridgeCore/commit()``): once the socket has nothing more waiting, or after
+/// ``limit`` bytes. A quiet PBX's frame is committed as soon as it is read; a busy one's are committed many reads
+/// together, so the fdatasync and the state file are paid per batch, not per read.
+struct CommitBatch {
+    static let limit = 1 << 20
+    private var bytes = 0
+
+    mutating func read(_ count: Int) {
+        bytes += count
+    }
+
+    /// Whether to commit now; starts the next batch when it says yes.
+    mutating func isComplete(_ connection: UnixSocket) -> Bool {
+        guard bytes >= Self.limit || !connection.hasInputReady() else { return false }
+        bytes = 0
+        return true
     }
 }
 

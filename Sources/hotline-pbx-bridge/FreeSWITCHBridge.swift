@@ -4,8 +4,8 @@ import HotlineSystem
 import Logging
 
 /// `hotline-pbx-bridge freeswitch`: the event-socket conversation of ``FreeSWITCHSession``, on ``BridgeRuntime``.
-/// The session (in ``FreeSWITCHBridgeModel``) is the bridge core's model, so that what it knows of calls and agents is saved with every frame
-/// and survives a restart of the bridge.
+/// The session (in ``FreeSWITCHBridgeModel``) is the bridge core's model, so that what it knows of calls and agents is
+/// saved after every read and survives a restart of the bridge.
 struct FreeSWITCHConversation: PBXConversation {
     let settings: BridgeSettings
     let logger: Logger
@@ -25,6 +25,7 @@ struct FreeSWITCHConversation: PBXConversation {
         var parser = ESLFrameParser()
         var idle = IdleWatch()
         var subscribed = false
+        var batch = CommitBatch()
         while true {
             let bytes = try idle.read(from: connection) {
                 // Before the subscription a command's reply would be taken for the answer to `auth` or `event`.
@@ -65,6 +66,10 @@ struct FreeSWITCHConversation: PBXConversation {
                     connected()
                 }
             }
+            // The events of every frame read so far, made durable together once the socket has nothing more
+            // waiting or a batch is large (the runtime commits as well when the connection ends mid-batch).
+            batch.read(bytes.count)
+            if batch.isComplete(connection) { core.commit() }
         }
     }
 }

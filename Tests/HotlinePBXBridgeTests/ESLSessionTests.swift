@@ -69,35 +69,108 @@ struct ESLSessionTests {
         #expect(session.state == .closed)
     }
 
-    @Test("after a reconnect the conversation starts over and show channels ends the calls gone meanwhile")
-    func reconnect() throws {
+    /// A session that followed answered.esl's call up to the caller's bridge (event 26), then lost the connection
+    /// and logged in again: the handshake is answered up to `show channels`, which lists `listed`.
+    private func reconnected(listing listed: String) throws -> (FreeSWITCHSession, [String]) {
         var session = FreeSWITCHSession(
             password: "ClueCon",
             model: FreeSWITCHCallModel(configuration: try ESLFixtures.configuration())
         )
-        // The first connection: answered.esl up to the caller's bridge (event 26), then the connection drops.
         let events = ESLFixtures.events(ESLFixtures.parse(try ESLFixtures.bytes("answered.esl")))
         for event in events[..<27] {
             _ = session.receive(.success(.event(event)), now: Date())
         }
-        #expect(session.model.callIDs == ["136863aa-2309-4212-8a65-ab35a98bb499"])
+        #expect(session.model.callIDs == [Self.call])
         session.reconnected()
         let handshake =
             "Content-Type: auth/request\n\n" + "Content-Type: command/reply\nReply-Text: +OK accepted\n\n"
             + "Content-Type: command/reply\nReply-Text: +OK event listener enabled plain\n\n"
             + "Content-Type: api/response\nContent-Length: 8\n\n-ERR no\n"
-            + "Content-Type: api/response\nContent-Length: 10\n\n\n0 total.\n"
+            + "Content-Type: api/response\nContent-Length: \(listed.utf8.count)\n\n\(listed)"
         let all = actions(Array(handshake.utf8), session: &session).map(text)
-        #expect(all.count == 7)
-        #expect(all[4].hasPrefix("log agent list not read: callcenter_config agent list refused"))
+        #expect(all.count >= 5)
         #expect(
-            all[5]
-                == #"emit {"v":1,"id":"fs1-136863aa-2309-4212-8a65-ab35a98bb499-ended","type":"call.ended","at":"2026-11-30T15:59:40+08:00","call":"136863aa-2309-4212-8a65-ab35a98bb499","cause":"failed"}"#
+            all.dropFirst(4).first?.hasPrefix("log agent list not read: callcenter_config agent list refused") == true
         )
-        // The log says why the call ended: the register shows only that it did.
-        #expect(all[6] == "log call 136863aa-2309-4212-8a65-ab35a98bb499 is gone from the PBX: ended failed")
+        return (session, Array(all.dropFirst(5)))
+    }
+
+    private static let call = "136863aa-2309-4212-8a65-ab35a98bb499"
+
+    private static func reply(_ body: String) -> [UInt8] {
+        Array("Content-Type: api/response\nContent-Length: \(body.utf8.count)\n\n\(body)".utf8)
+    }
+
+    @Test("after a reconnect a call show channels misses is asked uuid_exists, and ended when FreeSWITCH says false")
+    func reconnect() throws {
+        let (reconnectedSession, afterListing) = try reconnected(listing: "\n0 total.\n")
+        var session = reconnectedSession
+        #expect(afterListing == ["send api uuid_exists \(Self.call)\n\n"])
+        #expect(session.model.callsInProgress == 1, "nothing ended before FreeSWITCH answered")
+        let all = actions(Self.reply("false"), session: &session).map(text)
+        #expect(
+            all == [
+                #"emit {"v":1,"id":"fs1-136863aa-2309-4212-8a65-ab35a98bb499-ended","type":"call.ended","at":"2026-11-30T15:59:40+08:00","call":"136863aa-2309-4212-8a65-ab35a98bb499","cause":"failed"}"#,
+                // The log says why the call ended: the register shows only that it did.
+                "log call 136863aa-2309-4212-8a65-ab35a98bb499 is gone from the PBX: ended failed",
+            ]
+        )
         #expect(session.model.callsInProgress == 0)
         #expect(session.state == .ready)
+    }
+
+    @Test("a young call that show channels does not list yet is kept when uuid_exists says true (core db lag)")
+    func youngCallKept() throws {
+        let (reconnectedSession, afterListing) = try reconnected(listing: "\n0 total.\n")
+        var session = reconnectedSession
+        #expect(afterListing == ["send api uuid_exists \(Self.call)\n\n"])
+        #expect(
+            actions(Self.reply("true"), session: &session).map(text) == [
+                "log call \(Self.call) is up though show channels does not list it yet; kept"
+            ]
+        )
+        #expect(session.model.callIDs == [Self.call])
+        // Its events still come, and end it as usual.
+        let events = ESLFixtures.events(ESLFixtures.parse(try ESLFixtures.bytes("answered.esl")))
+        let lines = events[27...].flatMap { session.receive(.success(.event($0)), now: Date()) }.map(text)
+        #expect(lines.contains { $0.contains(#""type":"call.ended""#) && $0.contains(#""cause":"normal""#) })
+        #expect(session.model.callsInProgress == 0)
+    }
+
+    @Test("an unusable uuid_exists reply keeps the call and is logged; a listed call is not asked about")
+    func unclearReplyKeepsTheCall() throws {
+        var (session, _) = try reconnected(listing: "\n0 total.\n")
+        #expect(
+            actions(Self.reply("-ERR no such command\n"), session: &session).map(text) == [
+                #"log uuid_exists 136863aa-2309-4212-8a65-ab35a98bb499 answered "-ERR no such command\u{a}"; the call is kept"#
+            ]
+        )
+        #expect(session.model.callIDs == [Self.call])
+
+        let listing =
+            "uuid,direction,created,created_epoch,name,state,cid_name\n"
+            + "\(Self.call),inbound,2026-11-30 07:59:39,1796025579,loopback/12345-b,CS_EXECUTE,Alice\n\n1 total.\n"
+        let (listed, afterListing) = try reconnected(listing: listing)
+        #expect(afterListing.isEmpty, "a listed call is up: nothing to ask")
+        #expect(listed.model.callIDs == [Self.call])
+    }
+
+    @Test("the model's part: callsMissing lists what the listing lacks; endGone ends a followed call once")
+    func modelDecision() throws {
+        var model = FreeSWITCHCallModel(configuration: try ESLFixtures.configuration())
+        let events = ESLFixtures.events(ESLFixtures.parse(try ESLFixtures.bytes("answered.esl")))
+        for event in events[..<27] { _ = model.handle(event, receivedAt: Date()) }
+        #expect(model.callsMissing(from: []) == [Self.call])
+        #expect(model.callsMissing(from: [Self.call]).isEmpty)
+        let at = Date(timeIntervalSince1970: 1_796_025_580)
+        #expect(model.endGone("not-a-call", at: at).isEmpty)
+        let ended = model.endGone(Self.call, at: at).map(ESLFixtures.line)
+        #expect(ended.count == 1 && ended[0].contains(#""cause":"failed""#), "\(ended)")
+        #expect(model.endGone(Self.call, at: at).isEmpty, "once")
+        #expect(FreeSWITCHChannelList.exists(reply: "true") == true)
+        #expect(FreeSWITCHChannelList.exists(reply: "false\n") == false)
+        #expect(FreeSWITCHChannelList.exists(reply: "-ERR") == nil)
+        #expect(FreeSWITCHChannelList.exists(reply: "") == nil)
     }
 
     @Test("broken frames and unknown replies are logged, not fatal")

@@ -7,7 +7,8 @@ import HotlineProtocol
 /// The bridge subscribes to `CHANNEL_CREATE CHANNEL_ANSWER CHANNEL_BRIDGE CHANNEL_HANGUP_COMPLETE CUSTOM
 /// callcenter::info` and passes every decoded event to ``handle(_:receivedAt:)``, in order; what comes back is to
 /// be sent to hotlined, in order. After (re)connecting it passes the output of `api callcenter_config agent list`
-/// to ``learnAgents(_:)`` and of `api show channels` to ``reconcile(upChannels:at:)``.
+/// to ``learnAgents(_:)``, and ends the calls that `api show channels` misses and `api uuid_exists` says are gone
+/// (``callsMissing(from:)``, ``endGone(_:at:)``).
 ///
 /// - **The call** is the caller's channel: its `Unique-ID` is the `call` id. A channel becomes a hotline call when
 ///   it joins a configured queue (`member-queue-start`, whose `CC-Member-Session-UUID` names it), or, with
@@ -49,7 +50,7 @@ public struct FreeSWITCHCallModel: Sendable {
     var ended = BoundedSet(capacity: 16_384)
     /// What is known of each mod_callcenter agent.
     var agents: [String: Agent] = [:]
-    /// The order calls were first seen in, for ``reconcile(upChannels:at:)``.
+    /// The order calls were first seen in, for ``callsMissing(from:)``.
     var nextOrder = 0
     var pendingWarnings: [String] = []
 
@@ -88,18 +89,30 @@ public struct FreeSWITCHCallModel: Sendable {
         }
     }
 
-    /// Ends, with cause `failed`, every call whose caller channel is not among `upChannels` (the `uuid`s of
-    /// `show channels`, see ``FreeSWITCHChannelList``): after a reconnect, the calls that ended while the bridge
-    /// was away. A call never offered is offered first, so that the register has the whole call.
-    public mutating func reconcile(upChannels: Set<String>, at: Date) -> [PBXEvent] {
-        var output: [PBXEvent] = []
-        for id in callIDs where !upChannels.contains(id) {
-            guard var call = calls[id] else { continue }
-            output += offer(&call, at: at, force: true)
-            output.append(event(call.id, "ended", at: at, .callEnded(call: call.id, cause: .failed)))
-            forget(call)
-        }
+    /// The calls followed whose caller channel is not among `upChannels` (the `uuid`s of `show channels`, see
+    /// ``FreeSWITCHChannelList``), in the order they were first seen: after a reconnect, the calls that may have
+    /// ended while the bridge was away. Only may: `show channels` reads FreeSWITCH's core database, which lags a
+    /// new channel by up to about a second, so a young call can be missing from it too. ``FreeSWITCHSession`` asks
+    /// `uuid_exists` for each and ends with ``endGone(_:at:)`` only those FreeSWITCH answers `false` for.
+    public func callsMissing(from upChannels: Set<String>) -> [String] {
+        callIDs.filter { !upChannels.contains($0) }
+    }
+
+    /// Ends, with cause `failed`, a call whose caller channel FreeSWITCH no longer has (`uuid_exists` answered
+    /// `false`). A call never offered is offered first, so that the register has the whole call. Nothing for a
+    /// call no longer followed (its hang-up came while `uuid_exists` was asked).
+    public mutating func endGone(_ id: String, at: Date) -> [PBXEvent] {
+        guard var call = calls[id] else { return [] }
+        var output = offer(&call, at: at, force: true)
+        output.append(event(call.id, "ended", at: at, .callEnded(call: call.id, cause: .failed)))
+        forget(call)
         return output
+    }
+
+    /// Ends, with cause `failed`, every call missing from `upChannels` without asking `uuid_exists`: for a listing
+    /// known to be complete (tests, the bridge model's ``FreeSWITCHBridgeModel/finishReconciliation(activeCallIDs:at:)``).
+    public mutating func reconcile(upChannels: Set<String>, at: Date) -> [PBXEvent] {
+        callsMissing(from: upChannels).flatMap { endGone($0, at: at) }
     }
 
     // MARK: - State

@@ -96,4 +96,14 @@ public struct FreeSWITCHChannelList: Sendable, Equatable {
         guard channels.count == total else { throw .countMismatch(total: total, rows: channels.count) }
         return FreeSWITCHChannelList(channels: channels)
     }
+
+    /// Reads the body of the `api/response` to `api uuid_exists <uuid>`: `true` or `false`, or `nil` for anything
+    /// else (`-ERR …`, a cut-short reply), which says nothing about the channel.
+    public static func exists(reply: String) -> Bool? {
+        switch String(reply.filter { !$0.isWhitespace }) {
+        case "true": return true
+        case "false": return false
+        default: return nil
+        }
+    }
 }

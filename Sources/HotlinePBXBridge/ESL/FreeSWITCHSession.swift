@@ -8,12 +8,15 @@ import HotlineProtocol
 /// The conversation: FreeSWITCH asks for `auth` → `auth <password>`; `+OK accepted` → `event plain` with
 /// ``ESLCommand/hotlineEvents``; `+OK event listener enabled plain` → `api callcenter_config agent list` and
 /// `api show channels`, whose replies go to ``FreeSWITCHCallModel/learnAgents(_:)`` and
-/// ``FreeSWITCHCallModel/reconcile(upChannels:at:)``. FreeSWITCH answers `api` commands in the order they were
-/// sent, between events, so replies are matched to requests first in, first out. Events go to
+/// ``FreeSWITCHCallModel/callsMissing(from:)``; for each call missing from the listing, `api uuid_exists <uuid>`,
+/// and a `false` ends the call (``FreeSWITCHCallModel/endGone(_:at:)``). FreeSWITCH answers `api` commands in the
+/// order they were sent, between events, so replies are matched to requests first in, first out. Events go to
 /// ``FreeSWITCHCallModel/handle(_:receivedAt:)`` whatever the state.
 ///
 /// After a reconnect, call ``reconnected()`` on the same session: the model (calls, agents) is kept, the
-/// conversation starts over, and the `show channels` reply then ends the calls that ended while away.
+/// conversation starts over, and the calls that ended while away are ended. `show channels` alone cannot say
+/// which: it reads FreeSWITCH's core database, which lags a new channel by up to about a second, so a call that
+/// started just before the reconnect may be missing from it; `uuid_exists` asks the switch's own channel table.
 public struct FreeSWITCHSession: Sendable {
     /// What the socket loop must do.
     public enum Action: Sendable, Equatable {
@@ -45,6 +48,8 @@ public struct FreeSWITCHSession: Sendable {
     private enum PendingAPI: Sendable {
         case agentList
         case channels
+        /// `uuid_exists` for the caller channel of a call `show channels` did not list.
+        case channelExists(String)
     }
 
     public internal(set) var model: FreeSWITCHCallModel
@@ -143,15 +148,29 @@ public struct FreeSWITCHSession: Sendable {
         case .channels:
             do {
                 let channels = try FreeSWITCHChannelList.parse(body)
-                let events = model.reconcile(upChannels: channels.uuids, at: now)
-                // Said in the log as well: the register shows the call ended, not that the bridge ended it.
-                let gone: [Action] = events.compactMap { event in
-                    guard case .callEnded(let call, _) = event.kind else { return nil }
-                    return .log("call \(call) is gone from the PBX: ended failed")
+                // Each missing call is asked about; the replies come in this order, after anything asked before.
+                var actions: [Action] = []
+                for call in model.callsMissing(from: channels.uuids) {
+                    guard let command = try? ESLCommand.api("uuid_exists \(call)") else { continue }
+                    pending.append(.channelExists(call))
+                    actions.append(.send(command))
                 }
-                return events.map { .emit($0) } + gone
+                return actions
             } catch {
                 return [.log("calls not reconciled: \(error)")]
+            }
+        case .channelExists(let call):
+            switch FreeSWITCHChannelList.exists(reply: body) {
+            case true?:
+                // Up, only not yet listed: a young call.
+                return [.log("call \(call) is up though show channels does not list it yet; kept")]
+            case false?:
+                let events = model.endGone(call, at: now)
+                // Said in the log as well: the register shows the call ended, not that the bridge ended it.
+                let gone: [Action] = events.isEmpty ? [] : [.log("call \(call) is gone from the PBX: ended failed")]
+                return events.map { .emit($0) } + gone
+            case nil:
+                return [.log("uuid_exists \(call) answered \(ESLFrameError.shown(body)); the call is kept")]
             }
         }
     }

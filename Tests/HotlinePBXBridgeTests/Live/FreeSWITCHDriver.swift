@@ -47,13 +47,35 @@ final class FreeSWITCHDriver {
         guard reply.hasPrefix("+OK") else { throw LiveSetupError("agent \(agent) status \(status): \(reply)") }
     }
 
-    /// A caller dials the hotline (12345) and waits in queue `complaints` until an agent's phone (which talks 3 s)
-    /// hangs up or ``hangUp(_:)``. Returns the originating channel's uuid.
+    /// Adds a mod_callcenter agent named `name` whose phone is extension `phone` (`loopback/<phone>/agents`, as
+    /// the configured agents), `Logged Out`, with a tier in `queue`. Gone with ``removeAgent(_:queue:)``, or when
+    /// FreeSWITCH restarts (its run directory, with mod_callcenter's database, is wiped at each start).
+    func addAgent(_ name: String, phone: String, queue: String = "complaints") throws {
+        for command in [
+            "callcenter_config agent add \(name) callback",
+            "callcenter_config agent set contact \(name) [call_timeout=10,loopback_bowout=false]loopback/\(phone)/agents",
+            "callcenter_config agent set status \(name) 'Logged Out'",
+            "callcenter_config tier add \(queue) \(name) 1 1",
+        ] {
+            let reply = try api(command)
+            guard reply.hasPrefix("+OK") else { throw LiveSetupError("\(command): \(reply)") }
+        }
+    }
+
+    /// Removes an agent added by ``addAgent(_:phone:queue:)``.
+    func removeAgent(_ name: String, queue: String = "complaints") throws {
+        try api("callcenter_config tier del \(queue) \(name)")
+        try api("callcenter_config agent del \(name)")
+    }
+
+    /// A caller dials the hotline (12345, queue `complaints`; 12346 is `complaints-ringall`, which
+    /// `scripts/pbx-test.sh` adds) and waits in the queue until an agent's phone (which talks 3 s) hangs up or
+    /// ``hangUp(_:)``. Returns the originating channel's uuid.
     @discardableResult
-    func call(number: String, name: String) throws -> String {
+    func call(number: String, name: String, dialling hotline: String = "12345") throws -> String {
         let reply = try api(
             "originate {origination_caller_id_name='\(name)',origination_caller_id_number=\(number),"
-                + "loopback_bowout=false}loopback/12345/hotline &park()"
+                + "loopback_bowout=false}loopback/\(hotline)/hotline &park()"
         )
         guard reply.hasPrefix("+OK "), let uuid = reply.split(separator: " ").last else {
             throw LiveSetupError("originate: \(reply)")
