@@ -129,6 +129,26 @@ struct CallRegisterTests {
         daemon.stop()
     }
 
+    @Test("R2: a logout and a login on one extension at the same instant hand it over, whatever order they arrive in")
+    func sameInstantHandOver() throws {
+        let daemon = try makeDaemon()
+        let client = try PBXTestClient(path: daemon.directory + "/pbx.sock")
+        let instant = "2026-11-30T09:00:00.000001+08:00"
+        // The login is stored before the logout of the same microsecond (a PBX reporting a hand-over at one
+        // instant, events committed in either order): storage order must not decide who holds 8001.
+        let acks = try client.exchange([
+            Events.login("h-1", agent: "8001", staff: "lisi", at: "2026-11-30T08:00:00+08:00"),
+            Events.login("h-2", agent: "8001", staff: "wangwu", at: instant),
+        ])
+        #expect(acks.allSatisfy { $0.isStored })
+        #expect(try client.exchange([Events.logout("h-3", agent: "8001", staff: "lisi", at: instant)])[0].isStored)
+        _ = try client.exchange([
+            Events.answered("h-4", call: "handover", at: "2026-11-30T09:05:00+08:00", agents: ["8001"])
+        ])
+        #expect(try daemon.ctlJSON(["call", "show", "handover"])["first_responder"] == .string("wangwu"))
+        daemon.stop()
+    }
+
     @Test("every error code, with the connection still usable; a 1 MiB line is skipped to the next newline")
     func errorCodes() throws {
         let daemon = try makeDaemon()

@@ -77,6 +77,10 @@ enum Events {
     static func login(_ id: String, agent: String, staff: String, at: String) -> String {
         #"{"v":1,"id":"\#(id)","type":"agent.login","at":"\#(at)","agent":"\#(agent)","staff":"\#(staff)"}"#
     }
+
+    static func logout(_ id: String, agent: String, staff: String, at: String) -> String {
+        #"{"v":1,"id":"\#(id)","type":"agent.logout","at":"\#(at)","agent":"\#(agent)","staff":"\#(staff)"}"#
+    }
 }
 
 extension PBXAck {

@@ -249,7 +249,9 @@ public enum CallRegisterStore {
             LEFT JOIN LATERAL (
                 SELECT e.type, e.staff FROM hotline.pbx_events e
                 WHERE e.agent = q.extension AND e.occurred_at <= q.at::timestamptz
-                ORDER BY e.occurred_at DESC, e.seq DESC LIMIT 1
+                -- At one instant a login counts after a logout: a hand-over reported at the same microsecond
+                -- leaves the extension with whoever logged in, whichever event was stored first.
+                ORDER BY e.occurred_at DESC, e.type = 'agent.login' DESC, e.seq DESC LIMIT 1
             ) last ON true
             LEFT JOIN hotline.staff owner ON owner.extension = q.extension AND owner.active
             JOIN hotline.staff who
