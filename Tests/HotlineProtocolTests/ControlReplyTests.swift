@@ -39,6 +39,35 @@ struct ControlReplyTests {
         #expect(try CallDetailsView(json: json) == view)
     }
 
+    @Test("QA rows: escalations and call answers in the v1 field order, nulls written, and read back")
+    func qaRows() throws {
+        let escalation = QAEscalationRow(
+            complaint: "42",
+            kind: "transfer_overdue",
+            level: "qa",
+            department: "SVC",
+            at: "2026-11-30T10:00:00+08:00",
+            by: nil
+        )
+        let row = escalation.json
+        #expect(row.objectKeys == ["complaint", "kind", "level", "department", "at", "by"])
+        #expect(row["by"] == .null && row["level"] == .string("qa"))
+        #expect(try QAEscalationRow(json: row) == escalation)
+
+        let answers = [
+            QACallAnswerRow(scope: "hotline", queue: nil, offered: 3, answered: 2, answerRate: 0.6667),
+            QACallAnswerRow(scope: "queue", queue: "complaints", offered: 0, answered: 0, answerRate: nil),
+        ]
+        let rows = answers.json.arrayValue ?? []
+        #expect(
+            rows.map(\.objectKeys)
+                == Array(repeating: ["scope", "queue", "offered", "answered", "answer_rate"], count: 2)
+        )
+        #expect(rows.first?["answer_rate"] == .double(0.6667) && rows.first?["offered"] == .int(3))
+        #expect(rows.last?["answer_rate"] == .null && rows.first?["queue"] == .null)
+        #expect(try [QACallAnswerRow](json: answers.json) == answers)
+    }
+
     @Test("status: field names of the stable contract, and a missing field is an error that names it")
     func status() throws {
         let report = StatusReport(
@@ -88,5 +117,13 @@ struct ControlReplyTests {
         let department = DepartmentRecord(Department(code: "QA", name: "质检部", isCoordination: true))
         #expect(department.json["coordination"] == .bool(true))
         #expect(try DepartmentRecord(json: department.json).department.isCoordination)
+    }
+}
+
+extension JSONValue {
+    /// An object's keys in order; empty for anything else.
+    fileprivate var objectKeys: [String] {
+        guard case .object(let members) = self else { return [] }
+        return members.map(\.0)
     }
 }

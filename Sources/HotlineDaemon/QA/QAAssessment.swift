@@ -24,7 +24,7 @@ enum QAAssessment {
         let trend = try period.trendSteps.map { step -> JSONValue in
             let stepRows = try QAQueries.stats(from: instant(step.first), to: instant(step.end), on: connection)
             let stepCalls = try QAQueries.callAnswers(from: instant(step.first), to: instant(step.end), on: connection)
-            let hotline = stepCalls.first { $0["scope"] == .string("hotline") }
+            let hotline = stepCalls.first { $0.scope == "hotline" }?.json
             var members: [(String, JSONValue)] = [
                 ("label", .string(step.label)),
                 ("from", .string(step.first.description)),
@@ -50,7 +50,7 @@ enum QAAssessment {
                         ))
                 )
             ),
-            ("calls", .array(calls)),
+            ("calls", calls.json),
             ("trend", .array(trend)),
             ("grading", gradingJSON(policy)),
         ])

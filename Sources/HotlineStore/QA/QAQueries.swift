@@ -11,7 +11,7 @@ public enum QAQueries {
         department: String?,
         timeZone: TimeZone,
         on connection: PGConnection
-    ) throws -> [JSONValue] {
+    ) throws -> [QAEscalationRow] {
         try connection.query(
             """
             SELECT complaint, kind, level, department, at, by FROM hotline.qa_escalations
@@ -21,14 +21,14 @@ public enum QAQueries {
             """,
             [from, to, department]
         ).map { row in
-            .object([
-                ("complaint", .string(String(try row.decode("complaint", as: Int64.self)))),
-                ("kind", .string(try row.decode("kind"))),
-                ("level", (try row.decodeIfPresent("level", as: String.self)).map(JSONValue.string) ?? .null),
-                ("department", .string(try row.decode("department"))),
-                ("at", .string(TimeFormatting.rfc3339(try row.decode("at"), timeZone: timeZone))),
-                ("by", (try row.decodeIfPresent("by", as: String.self)).map(JSONValue.string) ?? .null),
-            ])
+            QAEscalationRow(
+                complaint: String(try row.decode("complaint", as: Int64.self)),
+                kind: try row.decode("kind"),
+                level: try row.decodeIfPresent("level", as: String.self),
+                department: try row.decode("department"),
+                at: TimeFormatting.rfc3339(try row.decode("at"), timeZone: timeZone),
+                by: try row.decodeIfPresent("by", as: String.self)
+            )
         }
     }
 
@@ -78,17 +78,15 @@ public enum QAQueries {
 
     /// The call register's answer rate for [from, to) (sql/008): the whole hotline first, then each queue by name
     /// (calls without a queue last, with `queue` null).
-    public static func callAnswers(from: Date, to: Date, on connection: PGConnection) throws -> [JSONValue] {
+    public static func callAnswers(from: Date, to: Date, on connection: PGConnection) throws -> [QACallAnswerRow] {
         try connection.query("SELECT * FROM hotline.qa_call_answers($1, $2)", [from, to]).map { row in
-            let wholeHotline = try row.decode("whole_hotline", as: Bool.self)
-            let rate = try row.decodeIfPresent("answer_rate", as: Double.self)
-            return .object([
-                ("scope", .string(wholeHotline ? "hotline" : "queue")),
-                ("queue", (try row.decodeIfPresent("queue", as: String.self)).map(JSONValue.string) ?? .null),
-                ("offered", .int(Int64(try row.decode("offered", as: Int.self)))),
-                ("answered", .int(Int64(try row.decode("answered", as: Int.self)))),
-                ("answer_rate", rate.map(JSONValue.double) ?? .null),
-            ])
+            QACallAnswerRow(
+                scope: try row.decode("whole_hotline", as: Bool.self) ? "hotline" : "queue",
+                queue: try row.decodeIfPresent("queue", as: String.self),
+                offered: try row.decode("offered", as: Int.self),
+                answered: try row.decode("answered", as: Int.self),
+                answerRate: try row.decodeIfPresent("answer_rate", as: Double.self)
+            )
         }
     }
 }

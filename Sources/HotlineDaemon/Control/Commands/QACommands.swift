@@ -36,17 +36,9 @@ extension ControlHandler {
         // --to is the last day included.
         let start = from.map(instant)
         let end = to.map { instant($0.adding(days: 1)) }
-        return .array(
-            try database.withConnectionBlocking { connection in
-                try QAQueries.escalations(
-                    from: start,
-                    to: end,
-                    department: department,
-                    timeZone: timeZone,
-                    on: connection
-                )
-            }
-        )
+        return try database.withConnectionBlocking { connection in
+            try QAQueries.escalations(from: start, to: end, department: department, timeZone: timeZone, on: connection)
+        }.json
     }
 
     private func requireQA(_ caller: Caller, language: Language) throws {
