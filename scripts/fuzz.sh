@@ -34,7 +34,9 @@ module() {
     swiftc "${common[@]}" -module-name "$name" -wmo -emit-module -emit-module-path "$out/$name.swiftmodule" \
         -c "$@" -o "$out/$name.o"
 }
-module HotlineCore $(find Sources/HotlineCore -name '*.swift') "$generated"
+# HotlineCore's SHA256 wraps swift-crypto, which only SwiftPM builds: Fuzz/Support has a plain-Swift stand-in.
+module HotlineCore $(find Sources/HotlineCore -name '*.swift' -not -name SHA256.swift) Fuzz/Support/SHA256.swift \
+    "$generated"
 module HotlineProtocol $(find Sources/HotlineProtocol -name '*.swift')
 
 # run NAME CORPUS MAX_LEN: fuzz the built $out/NAME from a fresh copy of its corpus.
