@@ -325,7 +325,9 @@ struct HotlineBench {
         print(String(format: "  start-up (until the sockets listen):  %6.2f s   (target < 3 s)", startupSeconds))
         print(String(format: "  resident memory after start-up:       %6.1f MB  (target < 100 MB)", rssAtStart))
         // Lateness as people see it: when the breach records become visible (committed), against the due time.
-        // Polled every 10 ms, so the figures carry up to 10 ms of measuring error.
+        // Polled every 10 ms, so the figures carry up to 10 ms of measuring error. Counted as the simultaneous ones
+        // no longer pending, through the pending deadlines' index: a count of the breached rows scanned the whole
+        // table every 10 ms (0.15 s a time at a million rows), a core taken from the daemon it measures.
         let check = try PGConnection(conninfo: database)
         defer { check.close() }
         let giveUp = due.addingTimeInterval(60)
@@ -334,9 +336,12 @@ struct HotlineBench {
         var p99 = -1.0
         while breached < simultaneous && Date() < giveUp {
             usleep(10_000)
-            breached =
-                try check.query("SELECT count(*) AS n FROM hotline.deadlines WHERE state = 'breached'").first?
-                .decode("n", as: Int.self) ?? 0
+            let pending =
+                try check.query(
+                    "SELECT count(*) AS n FROM hotline.deadlines WHERE state = 'pending' AND due_at <= $1",
+                    [due]
+                ).first?.decode("n", as: Int.self) ?? simultaneous
+            breached = simultaneous - pending
             let late = Date().timeIntervalSince(due)
             if p50 < 0 && breached * 2 >= simultaneous { p50 = late }
             if p99 < 0 && breached * 100 >= simultaneous * 99 { p99 = late }
