@@ -68,6 +68,17 @@ struct ControlReplyTests {
         #expect(try [QACallAnswerRow](json: answers.json) == answers)
     }
 
+    @Test("audit.hops: complaint, hop and hash of each stored hop, and reads back")
+    func storedHops() throws {
+        let reply = StoredHopHashes(hops: [
+            StoredHopHashes.Hop(complaint: "7", hop: 2, hash: String(repeating: "ab", count: 32))
+        ])
+        let json = reply.json
+        #expect(json["hops"]?.arrayValue?.first?.objectKeys == ["complaint", "hop", "hash"])
+        #expect(json["hops"]?.arrayValue?.first?["hop"] == .int(2))
+        #expect(try StoredHopHashes(json: json) == reply)
+    }
+
     @Test("status: field names of the stable contract, and a missing field is an error that names it")
     func status() throws {
         let report = StatusReport(

@@ -201,13 +201,11 @@ extension HotlineCtl.Audit {
 
         /// Every stored hop's hash, from the daemon.
         private func storedHops() throws -> [String: [Int: [UInt8]]] {
-            let answer = try global.send(.auditHops(id: id))
+            let answer = try StoredHopHashes(json: try global.send(.auditHops(id: id)))
             var stored: [String: [Int: [UInt8]]] = [:]
-            for hop in answer["hops"]?.arrayValue ?? [] {
-                guard let complaint = hop["complaint"]?.stringValue, let sequence = hop["hop"]?.intValue,
-                    let hash = hop["hash"]?.stringValue.flatMap(Hex.decode)
-                else { continue }
-                stored[complaint, default: [:]][sequence] = hash
+            for hop in answer.hops {
+                // A hash that is not hex stays in as no bytes: it then differs from the journal's, as it should.
+                stored[hop.complaint, default: [:]][hop.hop] = Hex.decode(hop.hash) ?? []
             }
             return stored
         }

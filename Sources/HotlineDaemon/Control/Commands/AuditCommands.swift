@@ -126,18 +126,13 @@ extension ControlHandler {
         let stored = try database.withConnectionBlocking { connection in
             try ComplaintQueries.hopHashes(id, on: connection)
         }
-        var hops: [JSONValue] = []
+        var hops: [StoredHopHashes.Hop] = []
         for complaint in stored.keys.sorted(by: { (Int64($0) ?? .max, $0) < (Int64($1) ?? .max, $1) }) {
             for (sequence, hash) in (stored[complaint] ?? [:]).sorted(by: { $0.key < $1.key }) {
-                hops.append(
-                    .object([
-                        ("complaint", .string(complaint)), ("hop", .int(Int64(sequence))),
-                        ("hash", .string(Hex.encode(hash))),
-                    ])
-                )
+                hops.append(StoredHopHashes.Hop(complaint: complaint, hop: sequence, hash: Hex.encode(hash)))
             }
         }
-        return .object([("hops", .array(hops))])
+        return StoredHopHashes(hops: hops).json
     }
 }
 

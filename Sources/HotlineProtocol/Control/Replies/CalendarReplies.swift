@@ -232,3 +232,26 @@ public struct AuditSeal: Codable, Sendable, Equatable {
         self.hops = hops
     }
 }
+
+/// `audit.hops`: every stored hop's hash (or one complaint's), for `audit verify --journal`, which reads the journal
+/// with its own user's rights and compares it itself. In complaint and hop order.
+public struct StoredHopHashes: ControlReply, Equatable {
+    public struct Hop: Codable, Sendable, Equatable {
+        public var complaint: String
+        public var hop: Int
+        /// 64 lower-case hexadecimal digits.
+        public var hash: String
+
+        public init(complaint: String, hop: Int, hash: String) {
+            self.complaint = complaint
+            self.hop = hop
+            self.hash = hash
+        }
+    }
+
+    public var hops: [Hop]
+
+    public init(hops: [Hop]) {
+        self.hops = hops
+    }
+}
