@@ -242,7 +242,8 @@ public struct AsteriskCallModel: PBXCallModel {
         guard var call = state.calls[linkedID], !call.ended else { return }
         call.hotline = true
         call.callerChannel = uniqueID
-        if call.queue == nil { call.queue = queue }
+        // A frame with an empty `Queue:` names no queue; the PBX protocol has no empty queue (found by fuzzing).
+        if call.queue == nil, !queue.isEmpty { call.queue = queue }
         if call.to == nil, let exten = frame["Exten"], !exten.isEmpty, exten != "s" { call.to = exten }
         state.calls[linkedID] = call
         // The caller is in the queue: what is known of the number now is all there will be.
