@@ -265,7 +265,7 @@ let package = Package(
         // The store: its pure codings, and libpq against a real throwaway PostgreSQL (`make test` starts one).
         .testTarget(
             name: "HotlineStoreTests",
-            dependencies: ["HotlineCore", "HotlineStore", "HotlineTestSupport"],
+            dependencies: ["HotlineCore", "HotlineProtocol", "HotlineStore", "HotlineTestSupport"],
             swiftSettings: strictSettings
         ),
         // What the process-level test targets share: the throwaway database, private clusters, running programs.

@@ -10,6 +10,7 @@
 #   HOTLINE_TEST_PGDATA    the data directory, and HOTLINE_TEST_PGCTL the pg_ctl binary (to restart the server)
 #   HOTLINE_TEST_PGOWNER   the Unix user that owns the cluster when we are root (empty otherwise)
 # Tests run with fsync=off (speed, nothing to keep); set HOTLINE_PG_FSYNC=on for benchmarks of durable writes.
+# HOTLINE_PG_OPTIONS adds server options when profiling, e.g. "-c shared_preload_libraries=pg_stat_statements".
 set -euo pipefail
 
 bindir=""
@@ -47,7 +48,7 @@ trap cleanup EXIT
 "${as_owner[@]}" "$bindir/initdb" -D "$dir/data" -U hotline_test --auth=trust -E UTF8 --locale=C --no-sync \
     >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
 "${as_owner[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/postgresql.log" -w -t 60 \
-    -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c fsync=${HOTLINE_PG_FSYNC:-off} -c max_connections=200" \
+    -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c fsync=${HOTLINE_PG_FSYNC:-off} -c max_connections=200 ${HOTLINE_PG_OPTIONS:-}" \
     start >/dev/null || { cat "$dir/postgresql.log" >&2; exit 1; }
 
 export HOTLINE_TEST_DATABASE="host=$dir dbname=postgres user=hotline_test"

@@ -14,6 +14,8 @@ public final class PGConnection {
     private var transactionDepth = 0
     /// The conninfo this connection was made from, kept to describe failures (passwords are never printed).
     private let conninfo: String
+    /// Names of the statements prepared on this session, by their SQL text.
+    private var preparedNames: [String: String] = [:]
 
     /// Connects with a libpq conninfo string (`host=/tmp dbname=hotline`) or a `postgresql://` URI. As with every
     /// libpq program, PG* environment variables, `~/.pgpass` and service files fill in what the string leaves out.
@@ -75,6 +77,7 @@ public final class PGConnection {
             throw PostgresError(code: .connectionFailure, message: "connection is closed")
         }
         PQreset(raw)
+        preparedNames = [:]
         guard PQstatus(raw) == CONNECTION_OK else {
             throw PostgresError(
                 code: .connectionFailure,
@@ -151,6 +154,97 @@ public final class PGConnection {
             )
         }
         return value
+    }
+
+    /// Sends `statements` back to back and reads their results after one synchronisation point (libpq's pipeline
+    /// mode): one round trip for all of them instead of one each.
+    ///
+    /// The server runs them in order, each seeing what the ones before it changed. The first that fails ends the
+    /// pipeline: the ones after it are not run, and its error is thrown. BEGIN and COMMIT may be among the
+    /// statements; a failure inside such a transaction leaves it aborted, and the caller rolls back.
+    public func pipeline(_ statements: [PipelineStatement]) throws -> [PostgresRows] {
+        let connection = try open()
+        guard !statements.isEmpty else { return [] }
+        guard PQenterPipelineMode(connection) == 1 else {
+            throw PostgresError(code: .unexpectedResult, message: PGConnection.errorText(connection))
+        }
+        // Sent without blocking, reading while writing: a blocked write facing a server blocked on writing the
+        // results of the first statements would wait forever.
+        guard PQsetnonblocking(connection, 1) == 0 else { throw lostConnection(query: nil) }
+        // What each result answers, in order: a statement's preparation (its name) or the statement itself.
+        var expected: [(statement: Int, preparing: String?)] = []
+        var preparing: [String: String] = [:]
+        for (index, statement) in statements.enumerated() {
+            let texts: [String?] = statement.parameters.map { $0?.postgresText }
+            var name: String?
+            if statement.prepared {
+                if let known = preparedNames[statement.sql] ?? preparing[statement.sql] {
+                    name = known
+                } else {
+                    let fresh = "hotline_\(preparedNames.count + preparing.count + 1)"
+                    guard PQsendPrepare(connection, fresh, statement.sql, Int32(texts.count), nil) == 1 else {
+                        throw lostConnection(query: statement.sql)
+                    }
+                    preparing[statement.sql] = fresh
+                    expected.append((index, fresh))
+                    name = fresh
+                }
+            }
+            let sent = withCStrings(texts) { pointers in
+                if let name {
+                    return PQsendQueryPrepared(connection, name, Int32(pointers.count), pointers, nil, nil, 0)
+                }
+                return PQsendQueryParams(connection, statement.sql, Int32(pointers.count), nil, pointers, nil, nil, 0)
+            }
+            guard sent == 1 else { throw lostConnection(query: statement.sql) }
+            expected.append((index, nil))
+        }
+        guard PQpipelineSync(connection) == 1 else { throw lostConnection(query: nil) }
+        try flushReading(connection)
+        guard PQsetnonblocking(connection, 0) == 0 else { throw lostConnection(query: nil) }
+
+        var rows: [PostgresRows] = []
+        var firstError: PostgresError?
+        for (index, preparation) in expected {
+            let statement = statements[index]
+            guard let next = PQgetResult(connection) else { throw lostConnection(query: statement.sql) }
+            let result = PGResult(next)
+            switch result.status {
+            case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+                if let preparation {
+                    preparedNames[statement.sql] = preparation
+                } else {
+                    rows.append(result.rows())
+                }
+            case PGRES_PIPELINE_ABORTED:
+                break
+            default:
+                if firstError == nil { firstError = failure(of: result, query: statement.sql) }
+            }
+            // Each statement's results end with a null.
+            while let extra = PQgetResult(connection) { _ = PGResult(extra) }
+        }
+        guard let sync = PQgetResult(connection) else { throw lostConnection(query: nil) }
+        let synced = PGResult(sync).status == PGRES_PIPELINE_SYNC
+        guard synced, PQexitPipelineMode(connection) == 1 else {
+            throw firstError ?? lostConnection(query: nil)
+        }
+        if let firstError { throw firstError }
+        return rows
+    }
+
+    /// Writes what libpq holds for the server, taking in what the server sends meanwhile.
+    private func flushReading(_ connection: OpaquePointer) throws {
+        while true {
+            let pending = PQflush(connection)
+            if pending == 0 { return }
+            guard pending == 1 else { throw lostConnection(query: nil) }
+            var descriptor = pollfd(fd: PQsocket(connection), events: Int16(POLLIN | POLLOUT), revents: 0)
+            guard poll(&descriptor, 1, -1) >= 0 || errno == EINTR else { throw lostConnection(query: nil) }
+            if descriptor.revents & Int16(POLLIN) != 0 {
+                guard PQconsumeInput(connection) == 1 else { throw lostConnection(query: nil) }
+            }
+        }
     }
 
     /// Streams rows into a table with COPY … FROM STDIN, PostgreSQL's fastest way in.
@@ -273,6 +367,21 @@ public final class PGConnection {
 
     private static func errorText(_ connection: OpaquePointer) -> String {
         String(cString: PQerrorMessage(connection)).trimmingTrailingNewlines()
+    }
+}
+
+/// One statement of ``PGConnection/pipeline(_:)``, its parameters sent apart from its text.
+public struct PipelineStatement {
+    public var sql: String
+    public var parameters: [(any PostgresBindable)?]
+    /// Parsed and planned once per session (a named prepared statement), then only executed: for the statements
+    /// a hot path runs thousands of times a second, where parsing and planning cost more than running.
+    public var prepared: Bool
+
+    public init(_ sql: String, _ parameters: [(any PostgresBindable)?] = [], prepared: Bool = false) {
+        self.sql = sql
+        self.parameters = parameters
+        self.prepared = prepared
     }
 }
 
