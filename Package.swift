@@ -277,7 +277,10 @@ let package = Package(
         ),
         .testTarget(
             name: "HotlineDaemonTests",
-            dependencies: ["HotlineCore", "HotlineDaemon", "HotlineProtocol", "HotlineStore", "HotlineSystem"],
+            dependencies: [
+                "HotlineCore", "HotlineDaemon", "HotlineProtocol", "HotlineStore", "HotlineSystem",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictSettings
         ),
         // The bridges' call models on recorded AMI and ESL transcripts (Fixtures/, read through #filePath, not

@@ -1,8 +1,8 @@
 import Foundation
-import Synchronization
 import HotlineCore
 import HotlineProtocol
 import HotlineTestSupport
+import Synchronization
 import Testing
 
 @testable import HotlineStore
@@ -77,7 +77,9 @@ struct CallIngestTests {
         let other = try PGConnection(conninfo: conninfo)
         defer { other.close() }
         let at = Date(timeIntervalSince1970: 1_790_000_000)
-        let offer = try event(#"{"v":1,"id":"o1","type":"call.offered","at":"2026-09-21T14:13:20Z","call":"c1","from":"13800138000","to":"12345"}"#)
+        let offer = try event(
+            #"{"v":1,"id":"o1","type":"call.offered","at":"2026-09-21T14:13:20Z","call":"c1","from":"13800138000","to":"12345"}"#
+        )
         var theirs = CallRecord(callID: "c1")
         theirs.apply(try #require(offer.event.callEventFact { _ in nil }))
         try other.command("BEGIN")
@@ -87,7 +89,9 @@ struct CallIngestTests {
         )
 
         // The batch holds the call's end only; its insert of c1 waits for the other writer.
-        let end = try event(#"{"v":1,"id":"e1","type":"call.ended","at":"2026-09-21T14:14:20Z","call":"c1","cause":"abandoned"}"#)
+        let end = try event(
+            #"{"v":1,"id":"e1","type":"call.ended","at":"2026-09-21T14:14:20Z","call":"c1","cause":"abandoned"}"#
+        )
         let outcome = Mutex<Result<[IngestOutcome], any Error>?>(nil)
         let thread = Thread {
             let result = Result {

@@ -20,8 +20,10 @@ public final class ControlHandler: Sendable {
     let anchors: AnchorLog
     private let statusSource: @Sendable () -> DaemonStatus
     private let identification: CallerIdentification
+    /// Where complaint commands read and write: PostgreSQL, or memory in handler tests.
+    let complaintRecords: any ComplaintRecords
 
-    public init(
+    public convenience init(
         database: PostgresSession,
         schema: SchemaGate,
         rules: RuleBook,
@@ -32,6 +34,34 @@ public final class ControlHandler: Sendable {
         statusSource: @escaping @Sendable () -> DaemonStatus,
         deadlinesChanged: @escaping @Sendable () -> Void = {}
     ) {
+        self.init(
+            database: database,
+            schema: schema,
+            rules: rules,
+            clock: clock,
+            timeZone: timeZone,
+            logger: logger,
+            anchors: anchors,
+            statusSource: statusSource,
+            deadlinesChanged: deadlinesChanged,
+            complaintRecords: StoredComplaintRecords(database: database)
+        )
+    }
+
+    /// - Parameter complaintRecords: where complaint commands read and write (memory in handler tests).
+    init(
+        database: PostgresSession,
+        schema: SchemaGate,
+        rules: RuleBook,
+        clock: any HotlineClock,
+        timeZone: TimeZone,
+        logger: Logger,
+        anchors: AnchorLog,
+        statusSource: @escaping @Sendable () -> DaemonStatus,
+        deadlinesChanged: @escaping @Sendable () -> Void,
+        complaintRecords: any ComplaintRecords
+    ) {
+        self.complaintRecords = complaintRecords
         self.anchors = anchors
         self.deadlinesChanged = deadlinesChanged
         self.database = database

@@ -5,15 +5,17 @@ import HotlineStore
 import Logging
 
 /// The `complaint` verbs (SPEC §6, R1–R16): identity and staff lookups here, the rules in ``ComplaintWorkflow``,
-/// the writing in ``ComplaintStore``.
+/// the writing behind ``ComplaintRecords`` (``ComplaintStore`` in PostgreSQL), one transaction per command: the
+/// staff and matters it names, the coordination office, the transition and the complaint as it is afterwards are
+/// all read and written on one snapshot. What must follow the commit (anchoring the hops, waking the scheduler)
+/// happens after it.
 extension ControlHandler {
     func fileComplaint(_ filing: ComplaintFiling, caller: Caller, language: Language) throws -> JSONValue {
         let actor = try acting(caller, for: "complaint file", language: language)
         let now = clock.now()
-        let (id, hops, shown) = try inOneTransaction { connection in
-            let context = try complaintContext(on: connection)
-            let (id, hops) = try ComplaintStore.file(filing, by: actor, at: now, context: context, on: connection)
-            return (id, hops, try complaintJSON(id, language: language, on: connection))
+        let (id, hops, shown) = try complaintRecords.inOneTransaction { records in
+            let (id, hops) = try records.file(filing, by: actor, at: now, context: try complaintContext(records))
+            return (id, hops, try complaintJSON(id, language: language, in: records))
         }
         anchors.anchorCommitted(hops, logger: logger)
         logger.info("complaint filed", metadata: ["complaint_id": "\(id)", "by": "\(caller.name)"])
@@ -42,11 +44,10 @@ extension ControlHandler {
     func act(_ verb: ComplaintVerb, on id: String, caller: Caller, language: Language) throws -> JSONValue {
         let actor = try acting(caller, for: "complaint \(verb.name)", language: language)
         let now = clock.now()
-        let (hops, shown) = try inOneTransaction { connection in
-            let action = try complaintAction(verb, language: language, on: connection)
-            let context = try complaintContext(on: connection)
-            let hops = try ComplaintStore.act(action, on: id, by: actor, at: now, context: context, on: connection)
-            return (hops, try complaintJSON(id, language: language, on: connection))
+        let (hops, shown) = try complaintRecords.inOneTransaction { records in
+            let action = try complaintAction(verb, language: language, in: records)
+            let hops = try records.act(action, on: id, by: actor, at: now, context: try complaintContext(records))
+            return (hops, try complaintJSON(id, language: language, in: records))
         }
         anchors.anchorCommitted(hops, logger: logger)
         logger.info("complaint \(verb.name)", metadata: ["complaint_id": "\(id)", "by": "\(caller.name)"])
@@ -61,17 +62,16 @@ extension ControlHandler {
     {
         let actor = try acting(caller, for: "complaint merge", language: language)
         let now = clock.now()
-        let (hops, shown) = try inOneTransaction { connection in
-            let hops = try ComplaintStore.merge(
+        let (hops, shown) = try complaintRecords.inOneTransaction { records in
+            let hops = try records.merge(
                 id,
                 into: survivor,
                 reason: reason,
                 by: actor,
                 at: now,
-                context: try complaintContext(on: connection),
-                on: connection
+                context: try complaintContext(records)
             )
-            return (hops, try complaintJSON(id, language: language, on: connection))
+            return (hops, try complaintJSON(id, language: language, in: records))
         }
         anchors.anchorCommitted(hops, logger: logger)
         logger.info(
@@ -80,16 +80,6 @@ extension ControlHandler {
         )
         deadlinesChanged()
         return shown
-    }
-
-    /// One complaint command as one transaction on one connection (#14): the staff and matters it names, the
-    /// coordination office, the transition and the complaint as it is afterwards are all read and written on one
-    /// snapshot, and a deadlock aborts and reruns the whole. What must follow the commit (anchoring the hops,
-    /// waking the scheduler) is the caller's, after this returns.
-    private func inOneTransaction<T>(_ body: (PGConnection) throws -> T) throws -> T {
-        try database.withConnectionBlocking { connection in
-            try retryingConflicts(on: connection) { try connection.transaction(body) }
-        }
     }
 
     /// Complaint actions are a staff member's: an administrator (root, the daemon's user) names one with --as.
@@ -109,10 +99,13 @@ extension ControlHandler {
         }
     }
 
-    private func staffMember(_ login: String, argument: String, language: Language, on connection: PGConnection)
-        throws -> StaffMember
-    {
-        guard let member = try StaffDirectory.staff(login: login, on: connection) else {
+    private func staffMember(
+        _ login: String,
+        argument: String,
+        language: Language,
+        in records: any ComplaintTransaction
+    ) throws -> StaffMember {
+        guard let member = try records.staff(login: login) else {
             throw ControlError(
                 code: .notFound,
                 zh: "\(argument)：没有工作人员“\(login)”",
@@ -124,15 +117,16 @@ extension ControlHandler {
     }
 
     /// The workflow's action for a verb, with the staff it names looked up.
-    private func complaintAction(_ verb: ComplaintVerb, language: Language, on connection: PGConnection) throws
-        -> ComplaintAction
+    private func complaintAction(_ verb: ComplaintVerb, language: Language, in records: any ComplaintTransaction)
+        throws -> ComplaintAction
     {
         func staffMember(_ login: String, argument: String) throws -> StaffMember {
-            try self.staffMember(login, argument: argument, language: language, on: connection)
+            try self.staffMember(login, argument: argument, language: language, in: records)
         }
         switch verb {
         case .resolve(let answer, let told):
-            return .resolve(answer: answer, told: try toldMatters(told, language: language, on: connection))
+            let matters = try translatingMatterErrors(language) { try records.matterReferences(told) }
+            return .resolve(answer: answer, told: matters)
         case .transfer(let to, let reason): return .transfer(to: to, reason: reason)
         case .accept(let handler):
             return .accept(handler: try handler.map { try staffMember($0, argument: "--handler") })
@@ -157,25 +151,25 @@ extension ControlHandler {
     }
 
     /// The rules in force: the coordination office is the department flagged so, else the configured one.
-    private func complaintContext(on connection: PGConnection) throws -> ComplaintContext {
-        let coordination = try StaffDirectory.departments(on: connection).first(where: \.isCoordination)?.code
+    private func complaintContext(_ records: any ComplaintTransaction) throws -> ComplaintContext {
+        let coordination = try records.coordinationDepartment()
         var context = complaintRules
         if let coordination { context.workflow.coordinationDepartment = coordination }
         return context
     }
 
     func complaintJSON(_ id: String, language: Language) throws -> JSONValue {
-        try database.withConnectionBlocking { connection in try complaintJSON(id, language: language, on: connection) }
+        try complaintRecords.inOneTransaction { records in try complaintJSON(id, language: language, in: records) }
     }
 
-    /// The complaint as `complaint show` answers it, read on `connection` (inside the command's transaction, the
+    /// The complaint as `complaint show` answers it, read in `records` (inside the command's transaction, the
     /// writes of the transaction included).
-    func complaintJSON(_ id: String, language: Language, on connection: PGConnection) throws -> JSONValue {
-        guard let details = try ComplaintQueries.show(id, on: connection) else {
+    func complaintJSON(_ id: String, language: Language, in records: any ComplaintTransaction) throws -> JSONValue {
+        guard let details = try records.details(id) else {
             throw ControlError(code: .notFound, zh: "没有投诉 \(id)", en: "no complaint \(id)", language: language)
         }
         let told = details.hops.flatMap { $0.told.compactMap(MatterReference.init) }
-        let titles = try MatterStore.titles(of: told, on: connection)
+        let titles = try records.matterTitles(told)
         return complaintJSON(details, toldTitles: titles, language: language)
     }
 

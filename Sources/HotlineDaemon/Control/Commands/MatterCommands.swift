@@ -94,10 +94,6 @@ extension ControlHandler {
 
     /// The current versions of the matters a `--told` names; an unknown code is "not found" (exit 4), before
     /// anything is written.
-    func toldMatters(_ codes: [String], language: Language, on connection: PGConnection) throws -> [MatterReference] {
-        try translatingMatterErrors(language) { try MatterStore.references(codes, on: connection) }
-    }
-
     /// Who signs a version: a staff login, or an administrator with no staff record (root, the daemon's user).
     private static func signer(_ caller: Caller) -> (String, Bool) {
         switch caller {
@@ -112,7 +108,7 @@ extension ControlHandler {
     }
 
     /// The knowledge base's errors as the control protocol's.
-    private func translatingMatterErrors<T>(_ language: Language, _ body: () throws -> T) throws -> T {
+    func translatingMatterErrors<T>(_ language: Language, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as MatterStoreError {
