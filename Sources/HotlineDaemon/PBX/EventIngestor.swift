@@ -5,11 +5,14 @@ import HotlineSystem
 import Logging
 import Synchronization
 
-/// Group commit for PBX events: connections hand in what they read, one thread commits everything that is waiting
-/// in a single transaction, and each connection then acks its events.
+/// Group commit for PBX events: connections hand in what they read, and each worker commits everything waiting
+/// for it in a single transaction; each connection then acks its events.
 ///
 /// While one batch commits the next accumulates, so the cost of a commit is shared by every event in the batch
-/// and throughput grows with load instead of being bounded by one fsync per event.
+/// and throughput grows with load instead of being bounded by one fsync per event. A call's events always go to
+/// the same worker (by a hash of the call id), so two workers never fold into one call at once: otherwise the
+/// offer at the end of one read and the answer at the start of the next made one batch wait for the other's
+/// commit (measured: 948 such waits in 100,000 events).
 ///
 /// While PostgreSQL is unreachable, batches go to the fsync'd ``EventSpool`` instead and are acked from there;
 /// the thread retries the database every second and replays the spool, in order, once it answers. While the
@@ -18,13 +21,37 @@ public final class EventIngestor: Sendable {
     /// A connection's events waiting for durability, and where their outcomes go.
     final class Submission: @unchecked Sendable {
         let events: [ReceivedEvent]
-        // Written once by the ingest thread before `done` is signalled, read after: the semaphore orders the two.
+        // Written by the ingest threads under `lock` before `done` is signalled, read after: the semaphore orders
+        // the two.
         var outcomes: [Result<IngestOutcome, PBXLineError>] = []
         let done = DispatchSemaphore(value: 0)
+        private let lock = NSLock()
+        private var unfinishedParts = 0
 
         init(events: [ReceivedEvent]) {
             self.events = events
+            outcomes = events.map { .failure(.unavailable(id: $0.event.id, reason: "not committed")) }
         }
+
+        fileprivate func expect(parts: Int) {
+            unfinishedParts = parts
+        }
+
+        /// Records the outcomes of one part; the last part signals `done`.
+        fileprivate func finish(_ indices: [Int], with results: ArraySlice<Result<IngestOutcome, PBXLineError>>) {
+            let last = lock.withLock {
+                for (index, result) in zip(indices, results) { outcomes[index] = result }
+                unfinishedParts -= 1
+                return unfinishedParts == 0
+            }
+            if last { done.signal() }
+        }
+    }
+
+    /// Some of one submission's events, for one worker.
+    private struct Part: Sendable {
+        let submission: Submission
+        let indices: [Int]
     }
 
     private let conninfo: String
@@ -32,8 +59,12 @@ public final class EventIngestor: Sendable {
     private let spool: EventSpool
     private let schema: SchemaGate
     private let databaseReachable = Atomic<Bool>(true)
-    private let queue = Mutex<[Submission]>([])
-    private let wakeUp = DispatchSemaphore(value: 0)
+    /// A worker's waiting parts, and its wake-up.
+    private final class WorkerQueue: Sendable {
+        let parts = Mutex<[Part]>([])
+        let wakeUp = DispatchSemaphore(value: 0)
+    }
+    private let queues: [WorkerQueue]
     private let stopped = Atomic<Bool>(false)
     private let threads = Mutex<[WorkerThread]>([])
     private let stored = Atomic<Int>(0)
@@ -53,6 +84,7 @@ public final class EventIngestor: Sendable {
         self.conninfo = conninfo
         self.schema = schema
         self.logger = logger
+        queues = (0..<EventIngestor.workers).map { _ in WorkerQueue() }
         spool = try EventSpool(directory: stateDirectory, limitBytes: spoolLimitBytes, logger: logger)
         if !spool.isEmpty {
             logger.notice("events left in the spool will be replayed", metadata: ["events": "\(spool.depth)"])
@@ -82,16 +114,42 @@ public final class EventIngestor: Sendable {
     /// Commits what is queued, then stops the threads.
     public func stop() {
         stopped.store(true, ordering: .sequentiallyConsistent)
-        for _ in 0..<EventIngestor.workers { wakeUp.signal() }
+        for queue in queues { queue.wakeUp.signal() }
         threads.withLock { $0 }.forEach { $0.join() }
     }
 
     /// Hands in events without waiting; `submission.done` is signalled once they are durable or refused.
+    ///
+    /// A read holding agent logins or logouts goes whole to the first worker, which takes all of them in arrival
+    /// order; so does every read while the database is unreachable or the spool holds events, so that reads are
+    /// spooled whole and in arrival order. Otherwise each call's events go to the worker its id hashes to.
     func enqueue(_ events: [ReceivedEvent]) -> Submission {
         let submission = Submission(events: events)
-        queue.withLock { $0.append(submission) }
-        wakeUp.signal()
+        var parts = [[Int]](repeating: [], count: EventIngestor.workers)
+        let degraded = !databaseReachable.load(ordering: .relaxed) || !spool.isEmpty
+        if degraded || events.contains(where: { $0.event.callID == nil }) {
+            parts[0] = Array(events.indices)
+        } else {
+            for (index, received) in events.enumerated() {
+                parts[EventIngestor.worker(forCall: received.event.callID ?? "")].append(index)
+            }
+        }
+        submission.expect(parts: parts.filter { !$0.isEmpty }.count)
+        for (worker, indices) in parts.enumerated() where !indices.isEmpty {
+            queues[worker].parts.withLock { $0.append(Part(submission: submission, indices: indices)) }
+            queues[worker].wakeUp.signal()
+        }
         return submission
+    }
+
+    /// The worker that folds a call (FNV-1a of its id: the same in every run, unlike `hashValue`).
+    static func worker(forCall callID: String) -> Int {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in callID.utf8 {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return Int(hash % UInt64(workers))
     }
 
     /// One worker's loop. Worker 0 alone replays the spool, so replay happens once and in order.
@@ -99,27 +157,29 @@ public final class EventIngestor: Sendable {
         let replays = worker == 0
         var database = DatabaseLink(conninfo: conninfo, schema: schema)
         var route = IngestRoute(retryInterval: EventIngestor.retryInterval)
+        // After a commit the worker looks for more at once; it sleeps only when it found nothing.
+        var idle = true
         while true {
-            // The replaying worker wakes at least every second, since another worker may have spooled events
-            // while it slept.
-            if replays {
-                _ = wakeUp.wait(timeout: .now() + EventIngestor.retryInterval)
-            } else {
-                wakeUp.wait()
+            if idle {
+                // The replaying worker wakes at least every second, since another worker may have spooled events
+                // while it slept.
+                if replays {
+                    _ = queues[worker].wakeUp.wait(timeout: .now() + EventIngestor.retryInterval)
+                } else {
+                    queues[worker].wakeUp.wait()
+                }
             }
             if replays && route.replaysSpool(spoolIsEmpty: spool.isEmpty, now: Date(), stopping: false) {
                 replaySpool(&database, route: &route)
             }
-            let batch = takeBatch()
+            let batch = takeBatch(worker: worker)
             if batch.isEmpty {
-                if stopped.load(ordering: .sequentiallyConsistent) {
-                    // Pass the stop on, in case this wake-up was meant for another worker.
-                    wakeUp.signal()
-                    break
-                }
+                if stopped.load(ordering: .sequentiallyConsistent) { break }
+                idle = true
                 continue
             }
             commit(batch, database: &database, route: &route)
+            idle = false
         }
         if replays && route.replaysSpool(spoolIsEmpty: spool.isEmpty, now: Date(), stopping: true) {
             replaySpool(&database, route: &route)
@@ -127,23 +187,21 @@ public final class EventIngestor: Sendable {
         database.close()
     }
 
-    /// Takes waiting submissions up to the batch limit (always at least one).
-    private func takeBatch() -> [Submission] {
-        queue.withLock { waiting in
-            var taken: [Submission] = []
+    /// Takes this worker's waiting parts up to the batch limit (always at least one).
+    private func takeBatch(worker: Int) -> [Part] {
+        queues[worker].parts.withLock { waiting in
+            var taken: [Part] = []
             var count = 0
-            while let next = waiting.first, taken.isEmpty || count + next.events.count <= EventIngestor.maximumBatch {
+            while let next = waiting.first, taken.isEmpty || count + next.indices.count <= EventIngestor.maximumBatch {
                 taken.append(waiting.removeFirst())
-                count += next.events.count
+                count += next.indices.count
             }
-            // Leave a wake-up for what stays queued.
-            if !waiting.isEmpty { wakeUp.signal() }
             return taken
         }
     }
 
-    private func commit(_ batch: [Submission], database: inout DatabaseLink, route: inout IngestRoute) {
-        let events = batch.flatMap(\.events)
+    private func commit(_ batch: [Part], database: inout DatabaseLink, route: inout IngestRoute) {
+        let events = batch.flatMap { part in part.indices.map { part.submission.events[$0] } }
         var outcomes: [Result<IngestOutcome, PBXLineError>]?
         let destination = route.destination(
             spoolIsEmpty: spool.isEmpty,
@@ -184,10 +242,9 @@ public final class EventIngestor: Sendable {
             outcomes = spoolOrRefuse(events)
         }
         var offset = 0
-        for submission in batch {
-            submission.outcomes = Array(outcomes![offset..<offset + submission.events.count])
-            offset += submission.events.count
-            submission.done.signal()
+        for part in batch {
+            part.submission.finish(part.indices, with: outcomes![offset..<offset + part.indices.count])
+            offset += part.indices.count
         }
     }
 
