@@ -80,15 +80,11 @@ public struct GlobalOptions: ParsableArguments {
         }
     }
 
-    /// Prints the result: JSON as received, or the human form of the typed reply.
-    func emit<Reply: ControlReply>(_ result: JSONValue, as type: Reply.Type, human: (Reply) -> String) throws {
-        if json {
-            print(result.serialized(pretty: true))
-            return
-        }
-        let reply: Reply
+    /// The typed reply; a reply that does not read as one (a field missing or of the wrong kind) fails with exit
+    /// status 1 and the field at fault.
+    func decode<Reply: ControlReply>(_ result: JSONValue, as type: Reply.Type) throws -> Reply {
         do {
-            reply = try Reply(json: result)
+            return try Reply(json: result)
         } catch {
             throw failure(
                 status: 1,
@@ -96,7 +92,15 @@ public struct GlobalOptions: ParsableArguments {
                 en: "cannot read the daemon's answer (a different version?): \(error)"
             )
         }
-        let text = human(reply)
+    }
+
+    /// Prints the result: JSON as received, or the human form of the typed reply.
+    func emit<Reply: ControlReply>(_ result: JSONValue, as type: Reply.Type, human: (Reply) -> String) throws {
+        if json {
+            print(result.serialized(pretty: true))
+            return
+        }
+        let text = human(try decode(result, as: Reply.self))
         if !text.isEmpty { print(text) }
     }
 

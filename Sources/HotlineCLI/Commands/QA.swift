@@ -40,13 +40,16 @@ extension HotlineCtl {
                         try global.checked { try ControlArgument.date(text, option: option, language: $0) }
                     }
                 }
-                let result = try global.send(
-                    .qaEscalations(from: try day(from, "from"), to: try day(to, "to"), department: dept)
+                let rows = try global.decode(
+                    try global.send(
+                        .qaEscalations(from: try day(from, "from"), to: try day(to, "to"), department: dept)
+                    ),
+                    as: [QAEscalationRow].self
                 )
-                let columns = ["complaint", "kind", "level", "department", "at", "by"]
                 QAOutput.print(
-                    result,
-                    columns: columns,
+                    rows,
+                    columns: ["complaint", "kind", "level", "department", "at", "by"],
+                    cells: { [$0.complaint, $0.kind, $0.level ?? "", $0.department, $0.at, $0.by ?? ""] },
                     format: global.json ? .json : format,
                     language: global.language
                 )
@@ -88,9 +91,18 @@ extension HotlineCtl {
                 let format = global.json ? .json : format
                 guard format == .table else {
                     // JSON and CSV: the department rows, their fields in the documented order.
-                    var result = try global.send(.qaStats(period: try global.period(period), assessment: false))
-                    if format == .json { result = try QAOutput.sealed(result, period: period, global: global) }
-                    QAOutput.print(result, columns: QAOutput.statsColumns, format: format, language: global.language)
+                    var rows = try global.decode(
+                        try global.send(.qaStats(period: try global.period(period), assessment: false)),
+                        as: [QADepartmentRow].self
+                    )
+                    if format == .json { rows = try QAOutput.sealed(rows, period: period, global: global) }
+                    QAOutput.print(
+                        rows,
+                        columns: QAOutput.statsColumns,
+                        cells: QAOutput.statsCells,
+                        format: format,
+                        language: global.language
+                    )
                     return
                 }
                 let assessment = try QAOutput.assessment(period: period, global: global)
@@ -123,19 +135,27 @@ extension HotlineCtl {
             }
 
             func run() throws {
-                let result = try global.send(.qaStats(period: try global.period(period), assessment: true))
-                let calls = result["calls"] ?? .array([])
+                let reply = try global.decode(
+                    try global.send(.qaStats(period: try global.period(period), assessment: true)),
+                    as: QAAssessmentReply.self
+                )
                 let format = global.json ? .json : format
                 guard format == .table else {
                     QAOutput.print(
-                        calls,
+                        reply.calls,
                         columns: ["scope", "queue", "offered", "answered", "answer_rate"],
+                        cells: { call in
+                            [
+                                call.scope, call.queue ?? "", String(call.offered), String(call.answered),
+                                QAOutput.rateCell(call.answerRate),
+                            ]
+                        },
                         format: format,
                         language: global.language
                     )
                     return
                 }
-                let view = QAAssessmentView(json: result, names: [:])
+                let view = QAAssessmentView(reply, names: [:])
                 Swift.print(QAOutput.callsTable(view, language: global.language))
             }
         }
@@ -171,7 +191,10 @@ extension HotlineCtl.QA {
         func run() throws {
             var assessment = try QAOutput.assessment(period: period, global: global)
             // The period's seal (issue 17), printed by the signature line.
-            let seal = try AuditSeal(json: try global.send(.auditSeal(period: try global.period(period))))
+            let seal = try global.decode(
+                try global.send(.auditSeal(period: try global.period(period))),
+                as: AuditSeal.self
+            )
             assessment.seal = seal.seal
             assessment.sealHops = seal.hops
             let status = try StatusReport(json: try global.send(.status))
@@ -199,60 +222,70 @@ enum QAOutput {
     /// The fields of a `qa stats` row: 006's counts, then each rate after its numerator and denominator, then the
     /// grade and the place (issue 16), then the operator's desk (missed calls, called back, repeat callers).
     static let statsColumns =
-        [
-            "department", "received", "resolved_on_spot", "transferred_out", "transferred_in", "replied_in_time",
-            "replied_late", "transfer_overdue", "reply_overdue", "misroutes", "escalations_qa", "escalations_vp",
-            "escalations_gm", "extensions", "redos", "satisfaction_mean",
-        ]
+        ["department"] + QACount.allCases.map(\.field) + ["satisfaction_mean"]
         + QAMeasure.departmental.flatMap { [$0.numeratorField, $0.denominatorField, $0.rateField] }
         + ["grade", "rank"] + QADeskFigure.allCases.map(\.field)
 
-    static func print(_ result: JSONValue, columns: [String], format: HotlineCtl.QA.Format, language: Language) {
-        let rows = (result.arrayValue ?? []).map { row in columns.map { cell(row[$0], column: $0) } }
+    /// Typed rows as JSON (their wire form), CSV or a table; `cells` gives a row's cells in the order of `columns`.
+    static func print<Row: ControlReply>(
+        _ rows: [Row],
+        columns: [String],
+        cells: (Row) -> [String],
+        format: HotlineCtl.QA.Format,
+        language: Language
+    ) {
         switch format {
         case .json:
-            Swift.print(result.serialized(pretty: true))
+            Swift.print(rows.json.serialized(pretty: true))
         case .csv:
-            Swift.print(csv(header: columns, rows: rows), terminator: "")
+            Swift.print(csv(header: columns, rows: rows.map(cells)), terminator: "")
         case .table:
             var table = TextTable(headers: columns.map { label($0, language) })
-            rows.forEach { table.append($0) }
+            rows.forEach { table.append(cells($0)) }
             Swift.print(table.render())
         }
     }
 
-    /// A CSV or table cell; rates keep four decimals (0.6667), other numbers two; null is empty.
-    static func cell(_ value: JSONValue?, column: String = "") -> String {
-        switch value {
-        case .string(let text)?: return text
-        case .int(let number)?: return String(number)
-        case .double(let number)?: return String(format: column.hasSuffix("_rate") ? "%.4f" : "%.2f", number)
-        case .bool(let flag)?: return flag ? "true" : "false"
-        default: return ""
-        }
+    /// The cells of a `qa stats` row in the order of ``statsColumns``: the mean with two decimals, rates with four
+    /// (0.6667), null as an empty cell.
+    static func statsCells(_ row: QADepartmentRow) -> [String] {
+        [row.department] + QACount.allCases.map { String(row.counts[$0]) }
+            + [row.satisfactionMean.map { String(format: "%.2f", $0) } ?? ""]
+            + QAMeasure.departmental.flatMap { measure -> [String] in
+                let figure = row.rates[measure]
+                return [String(figure.numerator), String(figure.denominator), rateCell(figure.rate)]
+            }
+            + [row.grade?.rawValue ?? "", row.rank.map(String.init) ?? ""]
+            + QADeskFigure.allCases.map { String(row.desk[$0]) }
     }
+
+    /// A rate in a CSV or table cell: four decimals (0.6667); empty without a denominator.
+    static func rateCell(_ rate: Double?) -> String { rate.map { String(format: "%.4f", $0) } ?? "" }
 
     /// The whole assessment of a period, with the departments' names.
     static func assessment(period: String, global: GlobalOptions) throws -> QAAssessmentView {
-        let result = try global.send(.qaStats(period: try global.period(period), assessment: true))
-        let names = QAAssessmentView.departmentNames(try global.send(.departmentList))
-        return QAAssessmentView(json: result, names: names)
+        let reply = try global.decode(
+            try global.send(.qaStats(period: try global.period(period), assessment: true)),
+            as: QAAssessmentReply.self
+        )
+        let names = QAAssessmentView.departmentNames(
+            try global.decode(try global.send(.departmentList), as: [DepartmentRecord].self)
+        )
+        return QAAssessmentView(reply, names: names)
     }
 
     /// `qa stats` as text: the counts, the rates with grades and places, the grading rules, the calls.
     static func assessmentText(_ view: QAAssessmentView, language: Language) -> String {
         let zh = language == .zh
         let byCode = view.departments.sorted { $0.code < $1.code }
-        let countColumns = Array(statsColumns[1..<16])
-        var counts = TextTable(headers: [label("department", language)] + countColumns.map { label($0, language) })
+        var counts = TextTable(
+            headers: [label("department", language)] + QACount.allCases.map { label($0.field, language) }
+                + [label("satisfaction_mean", language)]
+        )
         for department in byCode {
             counts.append(
-                ["\(department.name) \(department.code)"]
-                    + countColumns.map { column in
-                        column == "satisfaction_mean"
-                            ? department.satisfactionMean.map { String(format: "%.2f", $0) } ?? "—"
-                            : String(department.count(column))
-                    }
+                ["\(department.name) \(department.code)"] + QACount.allCases.map { String(department.count($0)) }
+                    + [department.satisfactionMean.map { String(format: "%.2f", $0) } ?? "—"]
             )
         }
         var rates = TextTable(
@@ -281,15 +314,13 @@ enum QAOutput {
 
     /// The department rows with the period's seal (issue 17) on each, from `audit.seal`: asked only for JSON, since
     /// it reads every hop of the period (CSV and the table stay as cheap as the counters).
-    static func sealed(_ rows: JSONValue, period: String, global: GlobalOptions) throws -> JSONValue {
-        let seal = try global.send(.auditSeal(period: try global.period(period)))["seal"] ?? .null
-        return .array(
-            (rows.arrayValue ?? []).map { row in
-                guard case .object(var members) = row else { return row }
-                members.append(("seal", seal))
-                return .object(members)
-            }
-        )
+    static func sealed(_ rows: [QADepartmentRow], period: String, global: GlobalOptions) throws -> [QADepartmentRow] {
+        let seal = try global.decode(try global.send(.auditSeal(period: try global.period(period))), as: AuditSeal.self)
+        return rows.map { row in
+            var row = row
+            row.seal = seal.seal
+            return row
+        }
     }
 
     /// The operator's desk by department and for the whole hotline (not the departments' sum), with what each
@@ -301,7 +332,7 @@ enum QAOutput {
         for department in view.departments.sorted(by: { $0.code < $1.code }) {
             table.append(
                 ["\(department.name) \(department.code)"]
-                    + QADeskFigure.allCases.map { String(department.count($0.field)) }
+                    + QADeskFigure.allCases.map { String(department.count($0)) }
             )
         }
         table.append(

@@ -9,14 +9,15 @@ struct QAAssessmentView {
         var code: String
         /// The department's name from `dept list`; its code when it has none.
         var name: String
-        var row: JSONValue
-        var grade: QAGrade?
-        var rank: Int?
+        var row: QADepartmentRow
+        var grade: QAGrade? { row.grade }
+        var rank: Int? { row.rank }
 
-        func ratio(_ measure: QAMeasure) -> QARatio { QAAssessmentView.ratio(measure, in: row) }
-        func count(_ field: String) -> Int { row[field]?.intValue ?? 0 }
+        func ratio(_ measure: QAMeasure) -> QARatio { row.rates[measure].ratio }
+        func count(_ count: QACount) -> Int { row.counts[count] }
+        func count(_ figure: QADeskFigure) -> Int { row.desk[figure] }
         /// Nil when no satisfaction was recorded: shown as "—", never as 0.
-        var satisfactionMean: Double? { QAAssessmentView.double(row["satisfaction_mean"]) }
+        var satisfactionMean: Double? { row.satisfactionMean }
     }
 
     struct Queue {
@@ -47,75 +48,29 @@ struct QAAssessmentView {
     var seal = ""
     var sealHops = 0
 
-    init(json: JSONValue, names: [String: String]) {
-        period = json["period"]?.stringValue ?? ""
-        from = json["from"]?.stringValue ?? ""
-        to = json["to"]?.stringValue ?? ""
-        departments = (json["departments"]?.arrayValue ?? []).map { row in
-            let code = row["department"]?.stringValue ?? ""
-            return Department(
-                code: code,
-                name: names[code] ?? code,
-                row: row,
-                grade: row["grade"]?.stringValue.flatMap(QAGrade.init(rawValue:)),
-                rank: row["rank"]?.intValue
-            )
+    init(_ reply: QAAssessmentReply, names: [String: String]) {
+        period = reply.period
+        from = reply.from
+        to = reply.to
+        departments = reply.departments.map { row in
+            Department(code: row.department, name: names[row.department] ?? row.department, row: row)
         }
         .sorted { ($0.rank ?? Int.max, $0.code) < ($1.rank ?? Int.max, $1.code) }
-        let totalsRow = json["totals"] ?? .null
-        totals = Dictionary(
-            uniqueKeysWithValues: QAMeasure.departmental.map { ($0, QAAssessmentView.ratio($0, in: totalsRow)) }
-        )
-        deskTotals = Dictionary(
-            uniqueKeysWithValues: QADeskFigure.allCases.map { ($0, totalsRow[$0.field]?.intValue ?? 0) }
-        )
-        let calls = json["calls"]?.arrayValue ?? []
-        func answered(_ row: JSONValue?) -> QARatio {
-            QARatio(row?["answered"]?.intValue ?? 0, of: row?["offered"]?.intValue ?? 0)
+        totals = Dictionary(uniqueKeysWithValues: QAMeasure.departmental.map { ($0, reply.totals.rates[$0].ratio) })
+        deskTotals = Dictionary(uniqueKeysWithValues: QADeskFigure.allCases.map { ($0, reply.totals.desk[$0]) })
+        hotlineCalls = reply.hotlineCalls?.ratio ?? QARatio(0, of: 0)
+        queues = reply.calls.filter { $0.scope == "queue" }.map { Queue(name: $0.queue, answered: $0.ratio) }
+        trend = reply.trend.map { step in
+            var ratios = Dictionary(uniqueKeysWithValues: QAMeasure.departmental.map { ($0, step.rates[$0].ratio) })
+            ratios[.answer] = step.answerRatio
+            return Step(label: step.label, ratios: ratios)
         }
-        hotlineCalls = answered(calls.first { $0["scope"] == .string("hotline") })
-        queues = calls.filter { $0["scope"] == .string("queue") }.map {
-            Queue(name: $0["queue"]?.stringValue, answered: answered($0))
-        }
-        trend = (json["trend"]?.arrayValue ?? []).map { step in
-            var ratios = Dictionary(
-                uniqueKeysWithValues: QAMeasure.departmental.map { ($0, QAAssessmentView.ratio($0, in: step)) }
-            )
-            ratios[.answer] = answered(step)
-            return Step(label: step["label"]?.stringValue ?? "", ratios: ratios)
-        }
-        var policy = QAGradingPolicy()
-        let grading = json["grading"] ?? .null
-        if let cases = grading["minimum_cases"]?.intValue { try? policy.setMinimumCases(cases) }
-        for grade in QAGrade.thresholded {
-            for measure in QAMeasure.departmental {
-                if let percent = QAAssessmentView.double(grading["thresholds"]?[grade.rawValue]?[measure.rawValue]) {
-                    try? policy.setThreshold(grade, measure, percent: percent)
-                }
-            }
-        }
-        self.grading = policy
-    }
-
-    static func ratio(_ measure: QAMeasure, in row: JSONValue) -> QARatio {
-        QARatio(row[measure.numeratorField]?.intValue ?? 0, of: row[measure.denominatorField]?.intValue ?? 0)
-    }
-
-    static func double(_ value: JSONValue?) -> Double? {
-        switch value {
-        case .int(let number)?: return Double(number)
-        case .double(let number)?: return number
-        default: return nil
-        }
+        grading = reply.grading.policy
     }
 
     /// The codes and names of `dept list`.
-    static func departmentNames(_ list: JSONValue) -> [String: String] {
-        var names: [String: String] = [:]
-        for item in list.arrayValue ?? [] {
-            if let code = item["code"]?.stringValue { names[code] = item["name"]?.stringValue ?? code }
-        }
-        return names
+    static func departmentNames(_ list: [DepartmentRecord]) -> [String: String] {
+        Dictionary(list.map { ($0.code, $0.name) }, uniquingKeysWith: { first, _ in first })
     }
 }
 

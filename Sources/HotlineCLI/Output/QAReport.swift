@@ -213,29 +213,28 @@ enum QAReport {
 
     static func figuresSection(_ view: QAAssessmentView, language: Language) -> String {
         let zh = language == .zh
-        let handling = [
-            "received", "resolved_on_spot", "transferred_out", "transferred_in", "replied_in_time", "replied_late",
-            "extensions", "redos", "satisfaction_mean",
+        let handling: [QACount] = [
+            .received, .resolvedOnSpot, .transferredOut, .transferredIn, .repliedInTime, .repliedLate, .extensions,
+            .redos,
         ]
-        let breaches = [
-            "transfer_overdue", "reply_overdue", "misroutes", "escalations_qa", "escalations_vp", "escalations_gm",
+        let breaches: [QACount] = [
+            .transferOverdue, .replyOverdue, .misroutes, .escalationsQA, .escalationsVP, .escalationsGM,
         ]
         let departments = view.departments.sorted { $0.code < $1.code }
-        func table(_ id: String, _ columns: [String]) -> String {
+        /// The counts, then the mean satisfaction when `withMean`.
+        func table(_ id: String, _ columns: [QACount], withMean: Bool) -> String {
             var out =
                 "<table id=\"\(id)\">\n<thead><tr><th class=\"dept\">\(escape(QALabels.text("department", language)))</th>"
-            for column in columns { out += "<th>\(escape(QALabels.text(column, language)))</th>" }
+            for column in columns { out += "<th>\(escape(QALabels.text(column.field, language)))</th>" }
+            if withMean { out += "<th>\(escape(QALabels.text("satisfaction_mean", language)))</th>" }
             out += "</tr></thead>\n<tbody>\n"
             for department in departments {
                 out += "<tr><td class=\"dept\">\(departmentCell(department))</td>"
-                for column in columns {
-                    if column == "satisfaction_mean" {
-                        out +=
-                            department.satisfactionMean.map { "<td>\(String(format: "%.2f", $0))</td>" }
-                            ?? "<td class=\"nodata\">—</td>"
-                    } else {
-                        out += "<td>\(department.count(column))</td>"
-                    }
+                for column in columns { out += "<td>\(department.count(column))</td>" }
+                if withMean {
+                    out +=
+                        department.satisfactionMean.map { "<td>\(String(format: "%.2f", $0))</td>" }
+                        ?? "<td class=\"nodata\">—</td>"
                 }
                 out += "</tr>\n"
             }
@@ -245,8 +244,8 @@ enum QAReport {
             <section id="figures" class="page">
             <h2>\(escape(zh ? "各部门办理情况" : "Figures by department"))</h2>
             <h3>\(escape(zh ? "受理与办理" : "Handling"))</h3>
-            \(table("figures-handling", handling))<h3>\(escape(zh ? "超时、错转与升级" : "Breaches, misroutes and escalations"))</h3>
-            \(table("figures-breaches", breaches))</section>
+            \(table("figures-handling", handling, withMean: true))<h3>\(escape(zh ? "超时、错转与升级" : "Breaches, misroutes and escalations"))</h3>
+            \(table("figures-breaches", breaches, withMean: false))</section>
 
             """
     }
@@ -285,7 +284,7 @@ enum QAReport {
         var rows = ""
         for department in view.departments.sorted(by: { $0.code < $1.code }) {
             rows += "<tr><td class=\"dept\">\(departmentCell(department))</td>"
-            for figure in QADeskFigure.allCases { rows += "<td>\(department.count(figure.field))</td>" }
+            for figure in QADeskFigure.allCases { rows += "<td>\(department.count(figure))</td>" }
             rows += "</tr>\n"
         }
         rows += "<tr><td class=\"dept\"><strong>\(escape(QALabels.wholeHotline(language)))</strong></td>"
@@ -355,7 +354,7 @@ enum QAReport {
         let zh = language == .zh
         let departments = view.departments.sorted { $0.code < $1.code }
         let labels = departments.map { ($0.name, $0.code) }
-        func counts(_ field: String) -> [Double?] { departments.map { Double($0.count(field)) } }
+        func counts(_ count: QACount) -> [Double?] { departments.map { Double($0.count(count)) } }
         var html = """
             <section id="charts" class="page">
             <h2>\(escape(zh ? "图表" : "Charts"))</h2>
@@ -380,20 +379,24 @@ enum QAReport {
             series: rateSeries,
             scale: .percent
         )
-        let levels = [("escalations_qa", "#4e79a7"), ("escalations_vp", "#f28e2b"), ("escalations_gm", "#e15759")]
+        let levels: [(QACount, String)] = [
+            (.escalationsQA, "#4e79a7"), (.escalationsVP, "#f28e2b"), (.escalationsGM, "#e15759"),
+        ]
         html += chart(
             id: "escalations",
             title: zh ? "升级（按级别）" : "Escalations by level",
             labels: labels,
-            series: levels.map { BarSeries(count: QALabels.text($0.0, language), color: $0.1, values: counts($0.0)) },
+            series: levels.map {
+                BarSeries(count: QALabels.text($0.0.field, language), color: $0.1, values: counts($0.0))
+            },
             scale: .count
         )
         html += chart(
             id: "overdue",
             title: zh ? "超时转交与超时答复" : "Overdue transfers and replies",
             labels: labels,
-            series: [("transfer_overdue", "#76b7b2"), ("reply_overdue", "#edc948")].map {
-                BarSeries(count: QALabels.text($0.0, language), color: $0.1, values: counts($0.0))
+            series: [(QACount.transferOverdue, "#76b7b2"), (QACount.replyOverdue, "#edc948")].map {
+                BarSeries(count: QALabels.text($0.0.field, language), color: $0.1, values: counts($0.0))
             },
             scale: .count
         )
@@ -402,7 +405,11 @@ enum QAReport {
             title: zh ? "错转" : "Misroutes",
             labels: labels,
             series: [
-                BarSeries(count: QALabels.text("misroutes", language), color: "#b07aa1", values: counts("misroutes"))
+                BarSeries(
+                    count: QALabels.text(QACount.misroutes.field, language),
+                    color: "#b07aa1",
+                    values: counts(.misroutes)
+                )
             ],
             scale: .count
         )

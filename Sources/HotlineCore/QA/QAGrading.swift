@@ -82,6 +82,8 @@ public struct QAGradingPolicy: Sendable, Equatable {
         guard percent.isFinite, (0...100).contains(percent) else { throw .thresholdOutOfRange(percent) }
         let basisPoints = Int((percent * 100).rounded())
         thresholds[grade, default: [:]][measure] = basisPoints == 0 ? nil : basisPoints
+        // A grade without conditions has no entry, so that two policies with the same thresholds are equal.
+        if thresholds[grade]?.isEmpty == true { thresholds[grade] = nil }
     }
 
     public mutating func setMinimumCases(_ cases: Int) throws(QAGradingError) {

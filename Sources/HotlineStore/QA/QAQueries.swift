@@ -32,48 +32,36 @@ public enum QAQueries {
         }
     }
 
-    static let statColumns = [
-        "received", "resolved_on_spot", "transferred_out", "transferred_in", "replied_in_time", "replied_late",
-        "transfer_overdue", "reply_overdue", "misroutes", "escalations_qa", "escalations_vp", "escalations_gm",
-        "extensions", "redos",
-    ]
-
-    /// One object per department with the figures of SPEC §6 `qa stats`, for [from, to).
-    public static func stats(from: Date, to: Date, on connection: PGConnection) throws -> [JSONValue] {
+    /// One row per department with the figures of SPEC §6 `qa stats`, for [from, to); not yet graded.
+    public static func stats(from: Date, to: Date, on connection: PGConnection) throws -> [QADepartmentRow] {
         try connection.query("SELECT * FROM hotline.qa_department_stats($1, $2)", [from, to]).map { row in
-            var members: [(String, JSONValue)] = [("department", .string(try row.decode("department")))]
-            for column in statColumns {
-                members.append((column, .int(Int64(try row.decode(column, as: Int.self)))))
-            }
-            members.append(
-                (
-                    "satisfaction_mean",
-                    (try row.decodeIfPresent("satisfaction_mean", as: Double.self)).map(JSONValue.double) ?? .null
-                )
+            QADepartmentRow(
+                department: try row.decode("department"),
+                counts: try QACountFigures { try row.decode($0.field, as: Int.self) },
+                satisfactionMean: try row.decodeIfPresent("satisfaction_mean", as: Double.self),
+                // Each rate with its numerator and denominator (sql/008); null when the denominator is zero.
+                rates: try QARateFigures { measure in
+                    QARateFigure(
+                        numerator: try row.decode(measure.numeratorField, as: Int.self),
+                        denominator: try row.decode(measure.denominatorField, as: Int.self),
+                        rate: try row.decodeIfPresent(measure.rateField, as: Double.self)
+                    )
+                },
+                // The operator's desk (sql/012): missed calls, those called back, repeat callers.
+                desk: try QACountFigures { try row.decode($0.field, as: Int.self) }
             )
-            // Each rate after its numerator and denominator (sql/008); null when the denominator is zero.
-            for measure in QAMeasure.departmental {
-                for column in [measure.numeratorField, measure.denominatorField] {
-                    members.append((column, .int(Int64(try row.decode(column, as: Int.self)))))
-                }
-                let rate = try row.decodeIfPresent(measure.rateField, as: Double.self)
-                members.append((measure.rateField, rate.map(JSONValue.double) ?? .null))
-            }
-            // The operator's desk (sql/012): missed calls, those called back, repeat callers.
-            for figure in QADeskFigure.allCases {
-                members.append((figure.field, .int(Int64(try row.decode(figure.field, as: Int.self)))))
-            }
-            return .object(members)
         }
     }
 
     /// The desk's figures for the whole hotline in [from, to) (sql/012): not the departments' sum, since missed
     /// calls of a queue that names no department and numbers that complained to several departments count here.
-    public static func deskTotals(from: Date, to: Date, on connection: PGConnection) throws -> [(String, JSONValue)] {
+    public static func deskTotals(
+        from: Date,
+        to: Date,
+        on connection: PGConnection
+    ) throws -> QACountFigures<QADeskFigure> {
         let row = try connection.query("SELECT * FROM hotline.qa_desk_totals($1, $2)", [from, to]).first
-        return try QADeskFigure.allCases.map { figure in
-            (figure.field, .int(Int64(try row?.decode(figure.field, as: Int.self) ?? 0)))
-        }
+        return try QACountFigures { try row?.decode($0.field, as: Int.self) ?? 0 }
     }
 
     /// The call register's answer rate for [from, to) (sql/008): the whole hotline first, then each queue by name

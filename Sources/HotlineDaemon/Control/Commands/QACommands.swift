@@ -13,13 +13,9 @@ extension ControlHandler {
         func instant(_ date: LocalDate) -> Date { calendar.instant(on: date, minuteOfDay: 0) }
         let grading = ruleBook.qaGrading
         return try database.withConnectionBlocking { connection in
-            try QAAssessment.answer(
-                period: period,
-                whole: assessment,
-                policy: grading,
-                instant: instant,
-                on: connection
-            )
+            assessment
+                ? try QAAssessment.assessment(period: period, policy: grading, instant: instant, on: connection).json
+                : try QAAssessment.departments(period: period, policy: grading, instant: instant, on: connection).json
         }
     }
 
