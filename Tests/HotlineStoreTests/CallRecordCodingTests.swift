@@ -55,6 +55,41 @@ struct CallRecordCodingTests {
         )
     }
 
+    @Test("the stored text is the form records were always written in, so old rows and new compare alike")
+    func storedText() throws {
+        let at = Date(timeIntervalSinceReferenceDate: 1024)
+        let record = CallRecord(
+            callID: "c9",
+            facts: [
+                CallEventFact(
+                    eventID: "o\"1",
+                    callID: "c9",
+                    at: at,
+                    kind: .offered(from: try PhoneNumber(validating: "13800138000"), fromName: nil, to: "12345", queue: "SVC")
+                ),
+                CallEventFact(
+                    eventID: "a1",
+                    callID: "c9",
+                    at: at,
+                    kind: .answered(agents: [
+                        AnsweringAgent(agent: "8001", staff: StaffCandidate(login: "zhangsan", rank: 2)),
+                        AnsweringAgent(agent: "8999", staff: nil),
+                    ])
+                ),
+                CallEventFact(eventID: "t1", callID: "c9", at: at, kind: .transferred(fromAgent: "8001", toAgent: "8002")),
+                CallEventFact(eventID: "e1", callID: "c9", at: at, kind: .ended(cause: .normal)),
+            ]
+        )
+        // 1024.0 as a Double's bit pattern.
+        let bits = "4652218415073722368"
+        #expect(
+            CallRecordCoding.encode(record)
+                == #"[["o","o\"1",\#(bits),"13800138000",null,"12345","SVC"],"#
+                + #"["a","a1",\#(bits),[["8001","zhangsan",2],["8999",null,null]]],"#
+                + #"["e","e1",\#(bits),"normal"],["t","t1",\#(bits),"8001","8002"]]"#
+        )
+    }
+
     @Test(
         "a damaged stored record is an error, not a crash",
         arguments: ["", "{}", "[[\"x\",\"e\",1]]", "[[\"o\",\"e\",1,null]]", "[[\"e\",\"e\",1,\"boom\"]]"]

@@ -8,8 +8,66 @@ import HotlineProtocol
 /// the ingest thread's time when profiled). Times are kept as the bit pattern of the `Date`, so a record read back
 /// compares exactly equal to the one written.
 enum CallRecordCoding {
+    /// The same text `JSONValue` would write for the facts as arrays, written straight into one string: the
+    /// ingest writes one for every call it touches (the tree of values cost 0.6 µs an event, measured).
     static func encode(_ record: CallRecord) -> String {
-        JSONValue.array(record.keptFacts.map(encode)).serialized()
+        var text = "["
+        for (index, fact) in record.keptFacts.enumerated() {
+            if index > 0 { text += "," }
+            write(fact, into: &text)
+        }
+        return text + "]"
+    }
+
+    private static func write(_ fact: CallEventFact, into text: inout String) {
+        func string(_ value: String) { JSONValue.writeString(value, into: &text) }
+        func optional(_ value: String?) {
+            if let value { string(value) } else { text += "null" }
+        }
+        text += "["
+        switch fact.kind {
+        case .offered: string("o")
+        case .answered: string("a")
+        case .transferred: string("t")
+        case .ended: string("e")
+        }
+        text += ","
+        string(fact.eventID)
+        text += ","
+        text += String(Int64(bitPattern: fact.at.timeIntervalSinceReferenceDate.bitPattern))
+        switch fact.kind {
+        case .offered(let from, let fromName, let to, let queue):
+            text += ","
+            optional(from?.normalized)
+            text += ","
+            optional(fromName)
+            text += ","
+            string(to)
+            text += ","
+            optional(queue)
+        case .answered(let agents):
+            text += ",["
+            for (index, agent) in agents.enumerated() {
+                if index > 0 { text += "," }
+                text += "["
+                string(agent.agent)
+                text += ","
+                optional(agent.staff?.login)
+                text += ","
+                text += agent.staff.map { String($0.rank) } ?? "null"
+                text += "]"
+            }
+            text += "]"
+        case .transferred(let fromAgent, let toAgent):
+            text += ","
+            string(fromAgent)
+            text += ","
+            string(toAgent)
+        case .ended(let cause):
+            text += ","
+            string(cause.rawValue)
+        }
+        text += "]"
     }
 
     static func decode(_ text: String, callID: String) throws -> CallRecord {
@@ -17,31 +75,6 @@ enum CallRecordCoding {
         var record = CallRecord(callID: callID)
         for item in items { record.apply(try decodeFact(item, callID: callID)) }
         return record
-    }
-
-    private static func encode(_ fact: CallEventFact) -> JSONValue {
-        let head: [JSONValue] = [
-            .string(fact.eventID), .int(Int64(bitPattern: fact.at.timeIntervalSinceReferenceDate.bitPattern)),
-        ]
-        func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
-        switch fact.kind {
-        case .offered(let from, let fromName, let to, let queue):
-            return .array(
-                [.string("o")] + head + [optional(from?.normalized), optional(fromName), .string(to), optional(queue)]
-            )
-        case .answered(let agents):
-            let list = agents.map { agent -> JSONValue in
-                .array([
-                    .string(agent.agent), optional(agent.staff?.login),
-                    agent.staff.map { .int(Int64($0.rank)) } ?? .null,
-                ])
-            }
-            return .array([.string("a")] + head + [.array(list)])
-        case .transferred(let fromAgent, let toAgent):
-            return .array([.string("t")] + head + [.string(fromAgent), .string(toAgent)])
-        case .ended(let cause):
-            return .array([.string("e")] + head + [.string(cause.rawValue)])
-        }
     }
 
     private static func decodeFact(_ value: JSONValue, callID: String) throws -> CallEventFact {
