@@ -65,7 +65,12 @@ struct CallRecordCodingTests {
                     eventID: "o\"1",
                     callID: "c9",
                     at: at,
-                    kind: .offered(from: try PhoneNumber(validating: "13800138000"), fromName: nil, to: "12345", queue: "SVC")
+                    kind: .offered(
+                        from: try PhoneNumber(validating: "13800138000"),
+                        fromName: nil,
+                        to: "12345",
+                        queue: "SVC"
+                    )
                 ),
                 CallEventFact(
                     eventID: "a1",
@@ -76,7 +81,12 @@ struct CallRecordCodingTests {
                         AnsweringAgent(agent: "8999", staff: nil),
                     ])
                 ),
-                CallEventFact(eventID: "t1", callID: "c9", at: at, kind: .transferred(fromAgent: "8001", toAgent: "8002")),
+                CallEventFact(
+                    eventID: "t1",
+                    callID: "c9",
+                    at: at,
+                    kind: .transferred(fromAgent: "8001", toAgent: "8002")
+                ),
                 CallEventFact(eventID: "e1", callID: "c9", at: at, kind: .ended(cause: .normal)),
             ]
         )
