@@ -123,6 +123,65 @@ struct CallIngestTests {
         #expect(try row.decode("outcome", as: String.self) == "abandoned")
     }
 
+    @Test("an event another daemon stores while the batch waits to insert it is a duplicate, and the batch goes on")
+    func eventStoredMeanwhile() throws {
+        let conninfo = try TestEnvironment.makeDatabase()
+        let setup = try PGConnection(conninfo: conninfo)
+        defer { setup.close() }
+        _ = try Migrator(logger: TestEnvironment.logger).migrate(setup)
+
+        let line = #"{"v":1,"id":"r1","type":"call.ended","at":"2026-09-21T14:14:20Z","call":"c2","cause":"normal"}"#
+        let other = try PGConnection(conninfo: conninfo)
+        defer { other.close() }
+        try other.command("BEGIN")
+        try other.command(
+            """
+            INSERT INTO hotline.pbx_events (event_id, type, call_id, occurred_at, payload)
+            VALUES ('r1', 'call.ended', 'c2', '2026-09-21T14:14:20Z', $1)
+            """,
+            [line]
+        )
+
+        let batch = [
+            try event(line),
+            try event(
+                #"{"v":1,"id":"r2","type":"call.ended","at":"2026-09-21T14:15:20Z","call":"c3","cause":"normal"}"#
+            ),
+            // The same id twice in one batch: the second copy is a duplicate without asking the table.
+            try event(
+                #"{"v":1,"id":"r2","type":"call.ended","at":"2026-09-21T14:15:20Z","call":"c3","cause":"normal"}"#
+            ),
+        ]
+        let outcome = Mutex<Result<[IngestOutcome], any Error>?>(nil)
+        let thread = Thread {
+            let result = Result {
+                let ingesting = try PGConnection(conninfo: conninfo)
+                defer { ingesting.close() }
+                return try CallRegisterStore.ingest(batch, on: ingesting)
+            }
+            outcome.withLock { $0 = result }
+        }
+        thread.start()
+        try TestEnvironment.waitUntil(timeout: 10) {
+            let waiting = try setup.query(
+                """
+                SELECT count(*) AS n FROM pg_stat_activity
+                WHERE wait_event_type = 'Lock' AND datname = current_database()
+                """
+            )
+            return try waiting.first?.decode("n", as: Int.self) == 1
+        }
+        try other.command("COMMIT")
+        TestEnvironment.waitUntil(timeout: 10) { outcome.withLock { $0 != nil } }
+        #expect(try outcome.withLock { try $0?.get() } == [.duplicate, .stored, .duplicate])
+        let rows = try setup.query("SELECT event_id, count(*) AS n FROM hotline.pbx_events GROUP BY 1 ORDER BY 1")
+        #expect(try rows.map { try $0.decode("event_id", as: String.self) } == ["r1", "r2"])
+        #expect(try rows.map { try $0.decode("n", as: Int.self) } == [1, 1])
+        // The event the other daemon stored was not folded here: its call was not created by this batch.
+        let calls = try setup.query("SELECT call_id FROM hotline.calls ORDER BY 1")
+        #expect(try calls.map { try $0.decode("call_id", as: String.self) } == ["c3"])
+    }
+
     private func event(_ line: String) throws -> ReceivedEvent {
         ReceivedEvent(event: try PBXEventParser.parse(line: Array(line.utf8)).get(), line: line)
     }
