@@ -26,6 +26,25 @@ public enum DeadlineRules {
         }
     }
 
+    /// The escalation record a breach writes (R8), when it causes one: a transfer's is `transfer_overdue`, a reply's
+    /// and its ladder's `reply_overdue`.
+    public static func escalationKind(ofBreach kind: DeadlineKind) -> EscalationDraft.Kind? {
+        switch kind {
+        case .transfer: return .transferOverdue
+        case .reply, .replyVP, .replyGM: return .replyOverdue
+        case .accept: return nil
+        }
+    }
+
+    /// The deadlines a breach starts, each counted from the breached due time: a reply breach starts the ladder's
+    /// VP and GM rungs (R8), which end when the reply comes; no other breach starts any.
+    public static func ladder(afterBreachOf kind: DeadlineKind, policy: DeadlinePolicy)
+        -> [(kind: DeadlineKind, allowance: Allowance)]
+    {
+        guard kind == .reply else { return [] }
+        return [(.replyVP, policy.ladderVP), (.replyGM, policy.ladderGM)]
+    }
+
     /// Whoever must act (SPEC §10): the responsible person for a transfer, the department charged for the others;
     /// a breach also tells QA, a reply breach also the first responder (to urge, R10), and a rung of the ladder
     /// also the leaders it reached.

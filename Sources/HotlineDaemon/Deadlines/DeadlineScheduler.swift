@@ -161,7 +161,7 @@ public final class DeadlineScheduler: Sendable {
     private func announce(_ events: [DeadlineEvent]) {
         for event in events {
             DaemonMetrics.deadlineFired(
-                kind: event.deadlineKind,
+                kind: event.deadlineKind.rawValue,
                 event: event.kind.rawValue,
                 late: event.kind == .breach ? event.firedAt.timeIntervalSince(event.dueAt) : nil
             )

@@ -12,7 +12,7 @@ public struct DeadlineEvent: Sendable, Equatable {
 
     public var kind: Kind
     public var deadline: Int64
-    public var deadlineKind: String
+    public var deadlineKind: DeadlineKind
     public var complaint: String
     public var department: String
     public var dueAt: Date
@@ -33,7 +33,7 @@ public struct DeadlineEvent: Sendable, Equatable {
         DeadlineAnnouncement(
             event: kind.rawValue,
             deadline: deadline,
-            kind: deadlineKind,
+            kind: deadlineKind.rawValue,
             complaint: complaint,
             department: department,
             dueAt: TimeFormatting.rfc3339(dueAt, timeZone: timeZone),
@@ -95,20 +95,20 @@ public enum DeadlineStore {
             )
             var events: [DeadlineEvent] = []
             var rungs:
-                [(complaint: String, kind: String, department: String, start: Date, computed: DeadlineComputation)] = []
+                [(
+                    complaint: String, kind: DeadlineKind, department: String, start: Date,
+                    computed: DeadlineComputation
+                )] =
+                    []
             for row in fired {
                 let complaint = String(try row.decode("complaint_id", as: Int64.self))
-                let kind: String = try row.decode("kind")
+                let kind: DeadlineKind = try row.decode("kind")
                 let department: String = try row.decode("department")
                 let dueAt: Date = try row.decode("due_at")
-                let typed = DeadlineKind(rawValue: kind) ?? .replyGM
-                if typed == .reply {
-                    // The ladder: VP and then GM unless the reply comes first.
-                    for (rung, allowance) in [("reply_vp", policy.ladderVP), ("reply_gm", policy.ladderGM)] {
-                        rungs.append(
-                            (complaint, rung, department, dueAt, try calendar.due(after: dueAt, allowance: allowance))
-                        )
-                    }
+                for (rung, allowance) in DeadlineRules.ladder(afterBreachOf: kind, policy: policy) {
+                    rungs.append(
+                        (complaint, rung, department, dueAt, try calendar.due(after: dueAt, allowance: allowance))
+                    )
                 }
                 events.append(
                     DeadlineEvent(
@@ -120,10 +120,10 @@ public enum DeadlineStore {
                         dueAt: dueAt,
                         firedAt: now,
                         late: try row.decode("fired_late"),
-                        escalation: DeadlineRules.escalation(ofBreach: typed)?.rawValue,
+                        escalation: DeadlineRules.escalation(ofBreach: kind)?.rawValue,
                         firstResponder: try row.decode("first_responder"),
                         responsible: try row.decode("responsible"),
-                        text: DeadlineRules.breachText(of: typed, complaint: complaint, department: department)
+                        text: DeadlineRules.breachText(of: kind, complaint: complaint, department: department)
                     )
                 )
             }
@@ -138,7 +138,7 @@ public enum DeadlineStore {
                     ON CONFLICT DO NOTHING
                     """,
                     [
-                        rungs.map(\.complaint), rungs.map(\.kind), rungs.map(\.department),
+                        rungs.map(\.complaint), rungs.map(\.kind.rawValue), rungs.map(\.department),
                         rungs.map { $0.start.postgresText }, rungs.map { $0.computed.dueAt.postgresText },
                         try rungs.map { try DeadlineExplanations.encode([$0.computed.explanation]) },
                     ]
@@ -159,7 +159,7 @@ public enum DeadlineStore {
                     """,
                     [
                         now, escalating.map(\.complaint),
-                        escalating.map { $0.deadlineKind == "transfer" ? "transfer_overdue" : "reply_overdue" },
+                        escalating.map { DeadlineRules.escalationKind(ofBreach: $0.deadlineKind)?.rawValue ?? "" },
                         escalating.map { $0.escalation ?? "" }, escalating.map(\.department), escalating.map(\.notice),
                         escalating.map { String($0.deadline) },
                     ]
@@ -199,7 +199,7 @@ public enum DeadlineStore {
             )
             let events = try warned.map { row -> DeadlineEvent in
                 let complaint = String(try row.decode("complaint_id", as: Int64.self))
-                let kind: String = try row.decode("kind")
+                let kind: DeadlineKind = try row.decode("kind")
                 let dueAt: Date = try row.decode("due_at")
                 return DeadlineEvent(
                     kind: .warning,
@@ -214,7 +214,7 @@ public enum DeadlineStore {
                     firstResponder: try row.decode("first_responder"),
                     responsible: try row.decode("responsible"),
                     text: DeadlineRules.warningText(
-                        of: DeadlineKind(rawValue: kind) ?? .reply,
+                        of: kind,
                         complaint: complaint,
                         due: TimeFormatting.rfc3339(dueAt, timeZone: timeZone)
                     )
@@ -265,4 +265,9 @@ public enum DeadlineStore {
             [payloads]
         )
     }
+}
+
+/// A stored deadline kind that is not one of the core's is a decoding error, never a guess.
+extension DeadlineKind: PostgresDecodable {
+    public init?(postgresText: String) { self.init(rawValue: postgresText) }
 }

@@ -54,8 +54,8 @@ public enum NoticeStore {
     )
         throws
     {
-        let drafts = events.compactMap { event -> Draft? in
-            guard let kind = DeadlineKind(rawValue: event.deadlineKind) else { return nil }
+        let drafts = events.map { event -> Draft in
+            let kind = event.deadlineKind
             let breach = event.kind == .breach
             return Draft(
                 topic: breach ? Notice.Topic.deadlineBreach.rawValue : Notice.Topic.deadlineWarning.rawValue,
