@@ -1,3 +1,5 @@
+import Foundation
+
 /// The deadlines a complaint can have (SPEC §3), the three a transition starts and the two rungs of the reply
 /// ladder that a reply breach starts.
 public enum DeadlineKind: String, Sendable, Hashable, CaseIterable, Codable {
@@ -24,6 +26,62 @@ public enum DeadlineRules {
         case .replyVP: return .vp
         case .replyGM: return .gm
         }
+    }
+
+    /// When a deadline a transition starts falls due and when it warns (SPEC §3, §4): the allowance configured for
+    /// its kind (the urgent scale for urgent complaints, R12) counted on the work calendar from `start`; the warning
+    /// at the configured share of that span.
+    public static func schedule(
+        _ kind: DeadlineChange.Kind,
+        from start: Date,
+        urgent: Bool,
+        policy: DeadlinePolicy,
+        calendar: WorkCalendar
+    ) throws -> DeadlineSchedule {
+        let computed = try calendar.due(after: start, allowance: policy.allowance(for: kind, urgent: urgent))
+        return DeadlineSchedule(
+            start: start,
+            dueAt: computed.dueAt,
+            warnAt: warning(start: start, dueAt: computed.dueAt, share: policy.warningShare),
+            explanation: computed.explanation
+        )
+    }
+
+    /// The warning time of a deadline running from `start` to `dueAt`: `share` of the span in.
+    public static func warning(start: Date, dueAt: Date, share: Double) -> Date {
+        start.addingTimeInterval(dueAt.timeIntervalSince(start) * share)
+    }
+
+    /// The department a breach is charged to (SPEC §3): the first responder's for a transfer, the receiving
+    /// department's for an accept or a reply.
+    public static func chargedDepartment(
+        of kind: DeadlineChange.Kind,
+        firstResponderDepartment: String,
+        receivingDepartment: String?
+    ) -> String {
+        kind == .transfer ? firstResponderDepartment : (receivingDepartment ?? firstResponderDepartment)
+    }
+
+    /// The pending deadlines that end when the one of `kind` is met or withdrawn: a reply also ends the rungs of
+    /// the ladder still ahead of it (R8).
+    public static func ended(with kind: DeadlineChange.Kind) -> [DeadlineKind] {
+        switch kind {
+        case .transfer: return [.transfer]
+        case .accept: return [.accept]
+        case .reply: return [.reply, .replyVP, .replyGM]
+        }
+    }
+
+    /// How a due time was computed, in the reader's language: the first computation, then each approved
+    /// extension (R15), marked as such.
+    public static func explain(_ explanations: [DeadlineExplanation], in language: Language, timeZone: TimeZone)
+        -> String
+    {
+        explanations.enumerated().map { index, explanation in
+            let rendered = explanation.render(in: language, timeZone: timeZone)
+            guard index > 0 else { return rendered }
+            return (language == .zh ? "延期（R15）：" : "Extended (R15): ") + rendered
+        }.joined(separator: " ")
     }
 
     /// The escalation record a breach writes (R8), when it causes one: a transfer's is `transfer_overdue`, a reply's
@@ -115,4 +173,19 @@ public enum DeadlineRules {
 private func distinct(_ recipients: [Notice.Recipient]) -> [Notice.Recipient] {
     var seen = Set<Notice.Recipient>()
     return recipients.filter { seen.insert($0).inserted }
+}
+
+/// When a new deadline falls due and warns, and how the due time was computed.
+public struct DeadlineSchedule: Sendable, Equatable {
+    public var start: Date
+    public var dueAt: Date
+    public var warnAt: Date
+    public var explanation: DeadlineExplanation
+
+    public init(start: Date, dueAt: Date, warnAt: Date, explanation: DeadlineExplanation) {
+        self.start = start
+        self.dueAt = dueAt
+        self.warnAt = warnAt
+        self.explanation = explanation
+    }
 }

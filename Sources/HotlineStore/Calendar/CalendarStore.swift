@@ -59,7 +59,7 @@ public enum CalendarStore {
                 guard let newDue = recomputed.last?.dueAt, recomputed != explanations else { continue }
                 let id: Int64 = try row.decode("id")
                 let warns: Bool = try row.decode("warns")
-                let warn = warns ? started.addingTimeInterval(newDue.timeIntervalSince(started) * warningShare) : nil
+                let warn = warns ? DeadlineRules.warning(start: started, dueAt: newDue, share: warningShare) : nil
                 updates.append((id, newDue, warn, try DeadlineExplanations.encode(recomputed)))
                 if newDue != oldDue {
                     moves.append(

@@ -310,17 +310,18 @@ public enum ComplaintStore {
     ) throws {
         switch change {
         case .create(let kind, let from, let urgent):
-            let start = from == .received ? receivedAt : now
-            let allowance = context.deadlines.allowance(for: kind, urgent: urgent)
-            let computed = try context.calendar.due(after: start, allowance: allowance)
-            let warnAt = start.addingTimeInterval(
-                computed.dueAt.timeIntervalSince(start) * context.deadlines.warningShare
+            let schedule = try DeadlineRules.schedule(
+                kind,
+                from: from == .received ? receivedAt : now,
+                urgent: urgent,
+                policy: context.deadlines,
+                calendar: context.calendar
             )
-            // A breach of the transfer deadline is charged to the first responder's department; accept and reply
-            // to the receiving department (SPEC §3).
-            let charged =
-                kind == .transfer
-                ? after.firstResponderDepartment : (after.receivingDepartment ?? after.firstResponderDepartment)
+            let charged = DeadlineRules.chargedDepartment(
+                of: kind,
+                firstResponderDepartment: after.firstResponderDepartment,
+                receivingDepartment: after.receivingDepartment
+            )
             try connection.command(
                 """
                 UPDATE hotline.deadlines SET state = 'cancelled', cancelled_at = $3
@@ -335,18 +336,17 @@ public enum ComplaintStore {
                 VALUES ($1::bigint, $2, $3, $4, $5, $6, $7, $8)
                 """,
                 [
-                    id, kind.rawValue, charged, start, computed.dueAt, warnAt, urgent,
-                    try DeadlineExplanations.encode([computed.explanation]),
+                    id, kind.rawValue, charged, schedule.start, schedule.dueAt, schedule.warnAt, urgent,
+                    try DeadlineExplanations.encode([schedule.explanation]),
                 ]
             )
         case .meet(let kind):
-            // A reply also meets the rungs of the escalation ladder still ahead of it (SPEC §3).
             try connection.command(
                 """
                 UPDATE hotline.deadlines SET state = 'met', met_at = $3
                 WHERE complaint_id = $1::bigint AND state = 'pending' AND kind = ANY($2::text[])
                 """,
-                [id, kind == .reply ? ["reply", "reply_vp", "reply_gm"] : [kind.rawValue], now]
+                [id, DeadlineRules.ended(with: kind).map(\.rawValue), now]
             )
         case .cancel(let kind):
             try connection.command(
@@ -354,7 +354,7 @@ public enum ComplaintStore {
                 UPDATE hotline.deadlines SET state = 'cancelled', cancelled_at = $3
                 WHERE complaint_id = $1::bigint AND state = 'pending' AND kind = ANY($2::text[])
                 """,
-                [id, kind == .reply ? ["reply", "reply_vp", "reply_gm"] : [kind.rawValue], now]
+                [id, DeadlineRules.ended(with: kind).map(\.rawValue), now]
             )
         case .extend(let kind, let allowance):
             // R15: the new allowance counts from the current due time; the deadline must still be pending.
@@ -396,14 +396,11 @@ public enum DeadlineExplanations {
         decode(text).contains { !$0.provisionalDays.isEmpty }
     }
 
-    /// The explanations as text; extensions are marked as such.
+    /// The stored explanations as text (``DeadlineRules/explain(_:in:timeZone:)``); text that is not explanations
+    /// is shown as it is.
     public static func render(_ text: String, in language: Language, timeZone: TimeZone) -> String {
         let explanations = decode(text)
         guard !explanations.isEmpty else { return text }
-        return explanations.enumerated().map { index, explanation in
-            let rendered = explanation.render(in: language, timeZone: timeZone)
-            guard index > 0 else { return rendered }
-            return (language == .zh ? "延期（R15）：" : "Extended (R15): ") + rendered
-        }.joined(separator: " ")
+        return DeadlineRules.explain(explanations, in: language, timeZone: timeZone)
     }
 }
