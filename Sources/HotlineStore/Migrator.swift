@@ -31,6 +31,8 @@ public struct Migration: Sendable, Equatable {
 public struct Migrator: Sendable {
     /// The advisory lock key: "hotline" in ASCII, so it is recognisable in `pg_locks`.
     static let lockKey: Int64 = 0x686F_746C_696E_65
+    /// The oldest PostgreSQL the schema and the ingest's statements run on, as `PQserverVersion` gives it.
+    static let oldestServer = 140_000
     public let migrations: [Migration]
     private let logger: Logger
 
@@ -41,6 +43,14 @@ public struct Migrator: Sendable {
 
     /// Applies what is pending and returns the versions applied now (empty when the schema was up to date).
     public func migrate(_ connection: PGConnection) throws -> [Int] {
+        // The ingest splits its lines with string_to_table (14); an older server would fail every batch instead.
+        let version = connection.serverVersion
+        guard version >= Migrator.oldestServer else {
+            throw PostgresError(
+                code: .unexpectedResult,
+                message: "PostgreSQL \(version / 10000).\(version % 10000) is too old: hotlined needs 14 or later"
+            )
+        }
         try connection.command("SELECT pg_advisory_lock($1)", [Migrator.lockKey])
         defer { _ = try? connection.command("SELECT pg_advisory_unlock($1)", [Migrator.lockKey]) }
         try connection.runScript(
