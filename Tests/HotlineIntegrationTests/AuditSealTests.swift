@@ -2,6 +2,7 @@ import Foundation
 import HotlineCore
 import HotlineProtocol
 import HotlineStore
+import HotlineSystem
 import HotlineTestSupport
 import Testing
 
@@ -65,6 +66,46 @@ extension AuditAnchorTests {
         // A seal that is not 64 hex digits is a usage error, not a mismatch.
         #expect(try daemon.ctl(["audit", "verify", "--period", "2026-11", "--seal", "abc"]).status == 2)
         #expect(try daemon.ctl(["audit", "verify", "--seal", seal]).status == 2)
+        daemon.stop()
+    }
+
+    @Test("audit.hops a page of complaints at a time: the pages together are the whole answer, and the last says so")
+    func hopsInPages() throws {
+        let (daemon, _) = try makeCentre()
+        for _ in 0..<5 { _ = try acceptedComplaint(daemon) }
+        func ask(_ command: ControlCommand) throws -> StoredHopHashes {
+            let connection = try UnixSocket.connect(path: daemon.controlSocket)
+            defer { connection.close() }
+            try connection.write(ControlRequest(command).encodedLine())
+            var answer: [UInt8] = []
+            while !answer.contains(UInt8(ascii: "\n")) {
+                let chunk = try connection.read()
+                if chunk.isEmpty { break }
+                answer += chunk
+            }
+            let response = try ControlResponse.decode(line: answer.prefix { $0 != UInt8(ascii: "\n") })
+            guard case .success(let json) = response else { throw ControlError(code: .invalid, message: "refused") }
+            return try StoredHopHashes(json: json)
+        }
+        let whole = try ask(.auditHops(id: nil))
+        #expect(whole.next == nil)
+        #expect(Set(whole.hops.map(\.complaint)).count == 5)
+        var paged: [StoredHopHashes.Hop] = []
+        var pages = 0
+        var after: String?
+        repeat {
+            let page = try ask(.auditHops(id: nil, after: after, complaints: 2))
+            #expect(Set(page.hops.map(\.complaint)).count <= 2)
+            paged += page.hops
+            after = page.next
+            pages += 1
+        } while after != nil && pages < 10
+        #expect(paged == whole.hops)
+        // Two, two and one complaint: the short third page is the last.
+        #expect(pages == 3)
+        // A cursor that is no complaint id finds nothing, and ends the paging.
+        let refused = try ask(.auditHops(id: nil, after: "x", complaints: 2))
+        #expect(refused.hops.isEmpty && refused.next == nil)
         daemon.stop()
     }
 

@@ -91,6 +91,7 @@ struct ControlCommandTests {
             .qaStats(period: ReportingPeriod(parsing: "2026-11")!, assessment: true),
             .auditVerify(id: nil), .auditVerify(id: "42"),
             .auditSeal(period: ReportingPeriod(parsing: "2026-Q4")!), .auditHops(id: nil), .auditHops(id: "42"),
+            .auditHops(id: nil, after: "41", complaints: 10_000),
             .auditVerify(
                 id: nil,
                 anchors: [

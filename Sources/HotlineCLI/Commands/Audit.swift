@@ -199,16 +199,25 @@ extension HotlineCtl.Audit {
             return (source.name, read.hops, read.breaks)
         }
 
-        /// Every stored hop's hash, from the daemon.
+        /// Every stored hop's hash, from the daemon, a page of complaints at a time.
         private func storedHops() throws -> [String: [Int: [UInt8]]] {
-            let answer = try StoredHopHashes(json: try global.send(.auditHops(id: id)))
             var stored: [String: [Int: [UInt8]]] = [:]
-            for hop in answer.hops {
-                // A hash that is not hex stays in as no bytes: it then differs from the journal's, as it should.
-                stored[hop.complaint, default: [:]][hop.hop] = Hex.decode(hop.hash) ?? []
-            }
+            var after: String?
+            repeat {
+                let answer = try StoredHopHashes(
+                    json: try global.send(.auditHops(id: id, after: after, complaints: Self.hopsPage))
+                )
+                for hop in answer.hops {
+                    // A hash that is not hex stays in as no bytes: it then differs from the journal's, as it should.
+                    stored[hop.complaint, default: [:]][hop.hop] = Hex.decode(hop.hash) ?? []
+                }
+                after = answer.next
+            } while after != nil
             return stored
         }
+
+        /// Complaints per `audit.hops` page: a few megabytes of answer at a centre's four hops a complaint.
+        static let hopsPage = 10_000
 
         private func checkSeal(_ text: String, period: String) throws {
             guard let expected = PeriodSeal.parse(text) else {

@@ -206,7 +206,8 @@ public final class ControlHandler: Sendable {
             return try qaStats(period, assessment: assessment, caller: caller, language: language)
         case .auditVerify(let id, let files): return try verifyAudit(id, anchorFiles: files, language: language)
         case .auditSeal(let period): return try periodSeal(period).json
-        case .auditHops(let id): return try storedHops(id)
+        case .auditHops(let id, let after, let complaints):
+            return try storedHops(id, after: after, complaints: complaints)
         case .dutySet(let login, let from, let to):
             return try setDuty(login: login, from: from, to: to, caller: caller, language: language)
         case .dutyShow(let at): return try dutyShifts(at: at)

@@ -271,15 +271,29 @@ public enum ComplaintQueries {
 
     /// Every stored hop's hash by complaint and sequence (of complaint `id` only, when given), for comparing the
     /// database with the anchors written outside it (issue 17).
-    public static func hopHashes(_ id: String?, on connection: PGConnection) throws -> [String: [Int: [UInt8]]] {
+    ///
+    /// With `complaints`, one page: the hops of at most that many complaints whose ids come after `after`, so that a
+    /// year of hops is never one answer.
+    public static func hopHashes(
+        _ id: String?,
+        after: String? = nil,
+        complaints: Int? = nil,
+        on connection: PGConnection
+    ) throws -> [String: [Int: [UInt8]]] {
         var hashes: [String: [Int: [UInt8]]] = [:]
         if let id, Int64(id) == nil { return hashes }
+        if let after, Int64(after) == nil { return hashes }
         let rows = try connection.query(
             """
             SELECT complaint_id, seq, encode(hash, 'hex') AS hash FROM hotline.hops
-            WHERE $1::bigint IS NULL OR complaint_id = $1::bigint
+            WHERE ($1::bigint IS NULL OR complaint_id = $1::bigint)
+              AND ($3::int IS NULL OR complaint_id IN (
+                  SELECT id FROM hotline.complaints
+                  WHERE $2::bigint IS NULL OR id > $2::bigint
+                  ORDER BY id LIMIT $3::int
+              ))
             """,
-            [id.flatMap { Int64($0) }]
+            [id.flatMap { Int64($0) }, after.flatMap { Int64($0) }, complaints]
         )
         for row in rows {
             let complaint = String(try row.decode("complaint_id", as: Int64.self))

@@ -122,9 +122,9 @@ extension ControlHandler {
 
     /// Every stored hop's hash, `{"hops": [{"complaint": "42", "hop": 1, "hash": "…"}, …]}`, for `hotlinectl audit
     /// verify --journal`, which reads the journal with its own user's rights and compares it itself.
-    func storedHops(_ id: String?) throws -> JSONValue {
+    func storedHops(_ id: String?, after: String?, complaints: Int?) throws -> JSONValue {
         let stored = try database.withConnectionBlocking { connection in
-            try ComplaintQueries.hopHashes(id, on: connection)
+            try ComplaintQueries.hopHashes(id, after: after, complaints: complaints, on: connection)
         }
         var hops: [StoredHopHashes.Hop] = []
         for complaint in stored.keys.sorted(by: { (Int64($0) ?? .max, $0) < (Int64($1) ?? .max, $1) }) {
@@ -132,7 +132,9 @@ extension ControlHandler {
                 hops.append(StoredHopHashes.Hop(complaint: complaint, hop: sequence, hash: Hex.encode(hash)))
             }
         }
-        return StoredHopHashes(hops: hops).json
+        // A full page may have more behind it; a short one is the last.
+        let next = complaints.flatMap { limit in stored.count >= limit ? hops.last?.complaint : nil }
+        return StoredHopHashes(hops: hops, next: next).json
     }
 }
 

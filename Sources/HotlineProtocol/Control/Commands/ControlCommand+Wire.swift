@@ -121,8 +121,10 @@ extension ControlCommand {
             return [("period", .string(period.description)), ("assessment", .bool(assessment))]
         case .auditSeal(let period):
             return [("period", .string(period.description))]
-        case .auditHops(let id):
-            return [("id", text(id))]
+        case .auditHops(let id, let after, let complaints):
+            return [
+                ("id", text(id)), ("after", text(after)), ("complaints", complaints.map { .int(Int64($0)) } ?? .null),
+            ]
         case .auditVerify(let id, let anchors):
             return [
                 ("id", text(id)), ("anchor_files", .array(anchors.map { .string($0.name) })),
@@ -287,7 +289,16 @@ extension ControlCommand {
             )
         case "audit.seal":
             self = .auditSeal(period: try ControlArgument.period(try args.string("period"), language: language))
-        case "audit.hops": self = .auditHops(id: try args.optionalString("id"))
+        case "audit.hops":
+            let complaints = try args.optionalInt("complaints")
+            if let complaints, complaints < 1 {
+                throw args.invalid(zh: "complaints 须为正整数", en: "complaints must be a positive number")
+            }
+            self = .auditHops(
+                id: try args.optionalString("id"),
+                after: try args.optionalString("after"),
+                complaints: complaints
+            )
         case "audit.verify":
             let names = try args.strings("anchor_files")
             let contents = try args.strings("anchor_contents")

@@ -29,8 +29,9 @@ public enum ControlCommand: Sendable, Equatable {
     /// `audit seal --period P`: the Merkle root of the period's hops (``PeriodSeal``).
     case auditSeal(period: ReportingPeriod)
     /// Every stored hop's hash (of complaint `id` only, when given): what `hotlinectl audit verify --journal`
-    /// compares with the journal it reads itself.
-    case auditHops(id: String?)
+    /// compares with the journal it reads itself. A page at a time: the hops of at most `complaints` complaints
+    /// whose ids come after `after` (all of them without `complaints`, as before paging).
+    case auditHops(id: String?, after: String? = nil, complaints: Int? = nil)
     /// Follow warnings and breaches as they fire (one JSON line each), until the client goes away; `mine`: the
     /// caller's notices instead, as they are written.
     case watch(mine: Bool)

@@ -250,8 +250,12 @@ public struct StoredHopHashes: ControlReply, Equatable {
     }
 
     public var hops: [Hop]
+    /// When the answer is one page and more may follow: the last complaint of this page, to ask `after`; null on
+    /// the last page.
+    public var next: String?
 
-    public init(hops: [Hop]) {
+    public init(hops: [Hop], next: String? = nil) {
         self.hops = hops
+        self.next = next
     }
 }
