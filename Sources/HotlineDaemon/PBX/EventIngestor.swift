@@ -125,6 +125,10 @@ public final class EventIngestor: Sendable {
     /// spooled whole and in arrival order. Otherwise each call's events go to the worker its id hashes to.
     func enqueue(_ events: [ReceivedEvent]) -> Submission {
         let submission = Submission(events: events)
+        guard !events.isEmpty else {
+            submission.done.signal()
+            return submission
+        }
         var parts = [[Int]](repeating: [], count: EventIngestor.workers)
         let degraded = !databaseReachable.load(ordering: .relaxed) || !spool.isEmpty
         if degraded || events.contains(where: { $0.event.callID == nil }) {
