@@ -22,15 +22,15 @@ public final class EventIngestor: Sendable {
     final class Submission: @unchecked Sendable {
         let events: [ReceivedEvent]
         // Written by the ingest threads under `lock` before `done` is signalled, read after: the semaphore orders
-        // the two.
-        var outcomes: [Result<IngestOutcome, PBXLineError>] = []
+        // the two. Nil until an event's part is committed (the ack writer refuses one left nil, which cannot happen).
+        var outcomes: [Result<IngestOutcome, PBXLineError>?]
         let done = DispatchSemaphore(value: 0)
         private let lock = NSLock()
         private var unfinishedParts = 0
 
         init(events: [ReceivedEvent]) {
             self.events = events
-            outcomes = events.map { .failure(.unavailable(id: $0.event.id, reason: "not committed")) }
+            outcomes = Array(repeating: nil, count: events.count)
         }
 
         fileprivate func expect(parts: Int) {

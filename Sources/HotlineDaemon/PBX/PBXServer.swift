@@ -130,7 +130,7 @@ public final class PBXServer: Sendable {
                 case .answered(let ack):
                     output += ack.encodedLine()
                 case .event(let event):
-                    output += PBXServer.ack(for: event, outcome: outcomes.next()).encodedLine()
+                    output += PBXServer.ack(for: event, outcome: outcomes.next() ?? nil).encodedLine()
                 }
             }
             do {

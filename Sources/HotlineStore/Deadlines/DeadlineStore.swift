@@ -94,12 +94,15 @@ public enum DeadlineStore {
                 [now, limit, lateAfter]
             )
             var events: [DeadlineEvent] = []
-            var rungs:
-                [(
-                    complaint: String, kind: DeadlineKind, department: String, start: Date,
-                    computed: DeadlineComputation
-                )] =
-                    []
+            /// A ladder deadline the breach starts.
+            struct Rung {
+                var complaint: String
+                var kind: DeadlineKind
+                var department: String
+                var start: Date
+                var computed: DeadlineComputation
+            }
+            var rungs: [Rung] = []
             for row in fired {
                 let complaint = String(try row.decode("complaint_id", as: Int64.self))
                 let kind: DeadlineKind = try row.decode("kind")
@@ -107,7 +110,13 @@ public enum DeadlineStore {
                 let dueAt: Date = try row.decode("due_at")
                 for (rung, allowance) in DeadlineRules.ladder(afterBreachOf: kind, policy: policy) {
                     rungs.append(
-                        (complaint, rung, department, dueAt, try calendar.due(after: dueAt, allowance: allowance))
+                        Rung(
+                            complaint: complaint,
+                            kind: rung,
+                            department: department,
+                            start: dueAt,
+                            computed: try calendar.due(after: dueAt, allowance: allowance)
+                        )
                     )
                 }
                 events.append(
