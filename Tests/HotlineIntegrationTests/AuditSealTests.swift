@@ -84,8 +84,10 @@ extension AuditAnchorTests {
                 answer += chunk
             }
             let response = try ControlResponse.decode(line: answer.prefix { $0 != UInt8(ascii: "\n") })
-            guard case .success(let json) = response else { throw ControlError(code: .invalid, message: "refused") }
-            return try StoredHopHashes(json: json)
+            switch response {
+            case .success(let json): return try StoredHopHashes(json: json)
+            case .failure(let error): throw error
+            }
         }
         let whole = try ask(.auditHops(id: nil))
         #expect(whole.next == nil)
@@ -103,9 +105,9 @@ extension AuditAnchorTests {
         #expect(paged == whole.hops)
         // Two, two and one complaint: the short third page is the last.
         #expect(pages == 3)
-        // A cursor that is no complaint id finds nothing, and ends the paging.
-        let refused = try ask(.auditHops(id: nil, after: "x", complaints: 2))
-        #expect(refused.hops.isEmpty && refused.next == nil)
+        // A cursor that is no complaint id is refused by name, before any query.
+        let refused = #expect(throws: ControlError.self) { try ask(.auditHops(id: nil, after: "x", complaints: 2)) }
+        #expect(refused?.code == .invalid && refused?.message.contains("after") == true)
         daemon.stop()
     }
 

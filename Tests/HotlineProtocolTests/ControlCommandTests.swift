@@ -188,6 +188,13 @@ struct ControlCommandTests {
         BadArguments(name: "clock.set", arguments: [("time", .string("noon"))], message: "not an RFC 3339 time"),
         BadArguments(name: "mine", arguments: [("mine", .string("yes"))], message: "unknown command"),
         BadArguments(name: "complaint.list", arguments: [("mine", .string("yes"))], message: "must be true or false"),
+        BadArguments(name: "audit.hops", arguments: [("after", .string("x"))], message: "after must be a complaint id"),
+        BadArguments(name: "audit.hops", arguments: [("complaints", .int(0))], message: "complaints must be a number"),
+        BadArguments(
+            name: "audit.hops",
+            arguments: [("complaints", .int(100_001))],
+            message: "complaints must be a number from 1 to 100000"
+        ),
     ]
 
     @Test("bad arguments are refused naming the argument, exit 2", arguments: bad)

@@ -291,14 +291,20 @@ extension ControlCommand {
             self = .auditSeal(period: try ControlArgument.period(try args.string("period"), language: language))
         case "audit.hops":
             let complaints = try args.optionalInt("complaints")
-            if let complaints, complaints < 1 {
-                throw args.invalid(zh: "complaints 须为正整数", en: "complaints must be a positive number")
+            if let complaints, !(1...ControlCommand.maximumHopsPage).contains(complaints) {
+                throw args.invalid(
+                    zh: "complaints 须为 1 至 \(ControlCommand.maximumHopsPage) 之间的整数",
+                    en: "complaints must be a number from 1 to \(ControlCommand.maximumHopsPage)"
+                )
             }
-            self = .auditHops(
-                id: try args.optionalString("id"),
-                after: try args.optionalString("after"),
-                complaints: complaints
-            )
+            // The cursor is a complaint id, as `next` gave it.
+            let after = try args.optionalString("after")
+            if let after,
+                after.isEmpty || after.utf8.count > 19 || !after.utf8.allSatisfy({ (0x30...0x39).contains($0) })
+            {
+                throw args.invalid(zh: "after 须为投诉编号（数字）", en: "after must be a complaint id (digits)")
+            }
+            self = .auditHops(id: try args.optionalString("id"), after: after, complaints: complaints)
         case "audit.verify":
             let names = try args.strings("anchor_files")
             let contents = try args.strings("anchor_contents")

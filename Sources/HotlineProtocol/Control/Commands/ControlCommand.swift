@@ -148,3 +148,8 @@ public enum ComplaintVerb: Sendable, Equatable {
         }
     }
 }
+
+extension ControlCommand {
+    /// The most complaints one `audit.hops` page may ask for: a page stays a few tens of megabytes.
+    public static let maximumHopsPage = 100_000
+}
