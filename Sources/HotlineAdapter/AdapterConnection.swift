@@ -8,7 +8,7 @@ import Synchronization
 ///
 /// A writer keeps up to `window` events in flight; a reader thread takes acks off the socket. When the
 /// connection breaks, everything not yet acked is sent again on a new connection: the daemon answers resends
-/// `duplicate:true`, so resending is always safe.
+/// `duplicate:true`, so resending is always safe. One thread at a time calls ``deliver(_:rate:onProgress:)``.
 public final class AdapterConnection: @unchecked Sendable {
     /// What happened to one event.
     public struct Delivery: Sendable {
@@ -27,6 +27,8 @@ public final class AdapterConnection: @unchecked Sendable {
     private var deliveries: [Delivery] = []
     private var socket: UnixSocket?
     private var readerFailed = false
+    // Ack readers not yet finished (0 or 1); see ``retireConnection()``.
+    private var readersRunning = 0
     public private(set) var reconnects = 0
 
     /// - Parameter reconnectAttempts: how often ``deliver(_:rate:onProgress:)`` retries, 0.1 s apart, when the
@@ -43,8 +45,10 @@ public final class AdapterConnection: @unchecked Sendable {
     public func deliver(_ lines: [[UInt8]], rate: Double? = nil, onProgress: ((Int) -> Void)? = nil) throws
         -> [Delivery]
     {
-        // A previous call that threw may have left events in flight; they belong to that call's lines.
+        // A previous call that threw may have left events in flight, and its reader running; both belong to that
+        // call's lines.
         lock.lock()
+        retireConnection()
         inFlight = []
         deliveries = []
         lock.unlock()
@@ -85,15 +89,26 @@ public final class AdapterConnection: @unchecked Sendable {
             try reconnectAndResend()
         }
         lock.lock()
-        // Shut down, never close, here: the ack reader is blocked in read() on this descriptor, and close() would
-        // neither wake it nor send the daemon an end of file (the read keeps the socket alive), so every delivery
-        // would leave a connection open in the daemon until it refuses new ones. The reader closes it on its way out.
-        socket?.shutdown()
-        socket = nil
+        retireConnection()
         let result = deliveries.sorted { $0.index < $1.index }
         deliveries = []
         lock.unlock()
         return result
+    }
+
+    /// Ends the current connection; called with `lock` held, by the delivering thread only.
+    ///
+    /// Shut down first: the ack reader is blocked in read() on the descriptor, and only a shutdown wakes it (a close
+    /// would neither wake it nor send the daemon an end of file, leaving the connection open in the daemon). Then wait
+    /// for the reader to finish: acks it already read are matched before anything is resent, or the new connection's
+    /// acks would be paired with the wrong events. Close last, here and nowhere else: once the number is free the
+    /// kernel may hand it to another socket of this process, which a late shutdown or write must never reach.
+    private func retireConnection() {
+        let current = socket
+        current?.shutdown()
+        while readersRunning > 0 { lock.wait() }
+        current?.close()
+        socket = nil
     }
 
     private func connect() throws {
@@ -101,6 +116,7 @@ public final class AdapterConnection: @unchecked Sendable {
         lock.lock()
         socket = connected
         readerFailed = false
+        readersRunning += 1
         lock.unlock()
         let thread = Thread { [self] in readAcks(from: connected) }
         thread.name = "adapter-acks"
@@ -110,8 +126,7 @@ public final class AdapterConnection: @unchecked Sendable {
     /// Opens a new connection and sends again everything not acked, in order (retrying while the daemon is down).
     private func reconnectAndResend() throws {
         lock.lock()
-        socket?.shutdown()
-        socket = nil
+        retireConnection()
         lock.unlock()
         var attempt = 0
         while true {
@@ -154,12 +169,12 @@ public final class AdapterConnection: @unchecked Sendable {
             lock.unlock()
         }
         lock.lock()
+        // The descriptor stays open until the delivering thread retires it, so this comparison cannot match a newer
+        // connection that reused the number.
         if socket?.descriptor == connection.descriptor { readerFailed = true }
+        readersRunning -= 1
         lock.broadcast()
         lock.unlock()
-        // The only place a connection's descriptor is closed: no read of it can follow, so a later connection that
-        // gets the same number is never read by this thread.
-        connection.close()
     }
 
     static func now() -> Double {
