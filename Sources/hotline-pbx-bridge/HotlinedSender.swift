@@ -40,7 +40,11 @@ struct HotlinedSender<Model: PBXCallModel>: Sendable {
             reachable = true
             let id = core.connectionOpened()
             let core = core
-            let reader = Thread { Self.readAcks(from: connection, id: id, core: core) }
+            let readerDone = DispatchSemaphore(value: 0)
+            let reader = Thread {
+                Self.readAcks(from: connection, id: id, core: core)
+                readerDone.signal()
+            }
             reader.name = "hotlined-acks"
             reader.start()
             while let lines = core.nextLines(on: id, window: window) {
@@ -51,9 +55,12 @@ struct HotlinedSender<Model: PBXCallModel>: Sendable {
                     break
                 }
             }
-            // Shut down, never closed, here: the ack reader is blocked in read() on this descriptor and closes it
-            // on its way out, so no later connection that gets the same number is ever read by it.
+            // Shutting down wakes the ack reader blocked in read() (a close would not). Close only once it is done:
+            // while either thread could still use the number, it must not be free for another socket of this
+            // process (the PBX connection) to get.
             connection.shutdown()
+            readerDone.wait()
+            connection.close()
             let end = core.connectionEnded(id)
             if end.retryLater {
                 logger.warning("hotlined cannot store events now; sending them again in \(backoff.current) s")
@@ -83,7 +90,6 @@ struct HotlinedSender<Model: PBXCallModel>: Sendable {
             if !acks.isEmpty { core.acknowledged(acks, on: id) }
         }
         core.connectionFailed(id)
-        connection.close()
     }
 }
 
