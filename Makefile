@@ -5,7 +5,7 @@ SWIFT ?= swift
 STATE ?= $(CURDIR)/.state
 BIN := $(CURDIR)/.build/debug
 
-.PHONY: run stop deps build test unit-test bench soak fuzz format lint clean release install deb check-units boot-test packaging-deps
+.PHONY: run stop deps build test unit-test bench bench-remote-db soak fuzz format lint clean release install deb check-units boot-test packaging-deps
 
 # Installation paths (GNU conventions). `make install` builds release binaries with the Swift runtime linked in,
 # so the installed programs need only libc, libpq and libsystemd.
@@ -64,6 +64,12 @@ bench: deps
 	$(SWIFT) build -c release --product hotline-pbx-bridge
 	$(SWIFT) build -c release --product hotline-bridge-bench
 	HOTLINE_PG_FSYNC=on scripts/with-temp-postgres.sh $(CURDIR)/.build/release/hotline-bridge-bench
+
+# The ingest and ack figures of `make bench` with the database a network hop away (scripts/bench-remote-db.sh).
+bench-remote-db: deps
+	$(SWIFT) build -c release --product hotlined
+	$(SWIFT) build -c release --product hotline-bench
+	HOTLINE_BENCH_ONLY=ingest scripts/bench-remote-db.sh
 
 # The soak, not part of `make bench` (half an hour): hotlined under 200 PBX events/s, operators filing and moving
 # complaints and deadlines firing on a fast manual clock; RSS, open descriptors and database connections of hotlined

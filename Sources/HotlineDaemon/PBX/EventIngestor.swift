@@ -300,6 +300,9 @@ private struct DatabaseLink {
     let conninfo: String
     let schema: SchemaGate
     var connection: PGConnection?
+    /// The calls this worker last wrote, so that most batches take one round trip (kept across reconnects: every
+    /// use of it is checked by PostgreSQL).
+    var memory = IngestMemory()
 
     init(conninfo: String, schema: SchemaGate) {
         self.conninfo = conninfo
@@ -327,7 +330,7 @@ private struct DatabaseLink {
                 try CallRegisterStore.prepareSession(on: made)
                 connection = made
             }
-            return try CallRegisterStore.ingest(events, on: connection!)
+            return try CallRegisterStore.ingest(events, on: connection!, memory: &memory)
         } catch {
             connection?.close()
             connection = nil

@@ -22,13 +22,26 @@ public enum CallRegisterStore {
     /// folded records and commits. When PostgreSQL refuses the batch for its data (SQLSTATE classes 22 and 23), it
     /// is retried event by event so that only the bad event is refused.
     public static func ingest(_ events: [ReceivedEvent], on connection: PGConnection) throws -> [IngestOutcome] {
+        var memory = IngestMemory()
+        return try ingest(events, on: connection, memory: &memory)
+    }
+
+    /// ``ingest(_:on:)`` for a worker that keeps `memory` between batches: when the memory covers the batch, it is
+    /// stored in one round trip (see ``IngestMemory``); otherwise, or when PostgreSQL finds the memory out of date,
+    /// the long way, which also refreshes the memory.
+    public static func ingest(_ events: [ReceivedEvent], on connection: PGConnection, memory: inout IngestMemory)
+        throws -> [IngestOutcome]
+    {
         guard !events.isEmpty else { return [] }
+        if let outcomes = try ingestRemembered(events, on: connection, memory: &memory) { return outcomes }
         do {
-            return try retryingConflicts(on: connection) { try ingestBatch(events, on: connection) }
+            return try retryingConflicts(on: connection) { try ingestBatch(events, on: connection, memory: &memory) }
         } catch let error as PostgresError where events.count > 1 && isDataError(error) {
             return try events.map { event in
                 do {
-                    return try retryingConflicts(on: connection) { try ingestBatch([event], on: connection)[0] }
+                    return try retryingConflicts(on: connection) {
+                        try ingestBatch([event], on: connection, memory: &memory)[0]
+                    }
                 } catch let error as PostgresError where isDataError(error) {
                     return .rejected(error.message)
                 }
@@ -50,7 +63,7 @@ public enum CallRegisterStore {
         try connection.command("SET enable_seqscan = off")
     }
 
-    private static func isCallCreatedMeanwhile(_ error: PostgresError) -> Bool {
+    static func isCallCreatedMeanwhile(_ error: PostgresError) -> Bool {
         error.code == .uniqueViolation && error.constraint == "calls_pkey"
     }
 
@@ -59,9 +72,11 @@ public enum CallRegisterStore {
         return state.hasPrefix("22") || state.hasPrefix("23")
     }
 
-    private static func ingestBatch(_ received: [ReceivedEvent], on connection: PGConnection) throws
-        -> [IngestOutcome]
-    {
+    private static func ingestBatch(
+        _ received: [ReceivedEvent],
+        on connection: PGConnection,
+        memory: inout IngestMemory
+    ) throws -> [IngestOutcome] {
         let events = received.map(\.event)
         let callEvents = events.filter { $0.callID != nil }
         let callIDs = Array(Set(callEvents.compactMap(\.callID))).sorted()
@@ -84,7 +99,8 @@ public enum CallRegisterStore {
                     outcomes.append(.duplicate)
                 }
             }
-            var locked = callIDs.isEmpty ? [:] : try records(in: results[2])
+            var stored = callIDs.isEmpty ? [:] : try storedCalls(in: results[2])
+            var locked = stored.mapValues(\.record)
             let staff = answers.isEmpty ? [:] : try resolved(results[callIDs.isEmpty ? 2 : 3])
 
             var sessions = agentSessions(newEvents)
@@ -97,13 +113,20 @@ public enum CallRegisterStore {
                     // fail, and only the writes are done again, over the record it created.
                     let guarded = writes.inserts ? [PipelineStatement("SAVEPOINT ingest_calls")] : []
                     _ = try connection.pipeline(sessions + guarded + writes.statements + [PipelineStatement("COMMIT")])
+                    for record in changed {
+                        stored[record.callID] = .init(record: record, text: CallRecordCoding.encode(record))
+                    }
+                    stored.values.forEach { memory.remember($0) }
+                    for key in answers { memory.remember(extension: key.extension, answeredBy: staff[key]) }
                     return outcomes
                 } catch let error as PostgresError where isCallCreatedMeanwhile(error) && attempt < 5 {
                     let created = changed.map(\.callID).filter { locked[$0] == nil }
                     let again = try connection.pipeline([
                         PipelineStatement("ROLLBACK TO SAVEPOINT ingest_calls"), lockRecords(created),
                     ])
-                    locked.merge(try records(in: again[1])) { _, new in new }
+                    let relocked = try storedCalls(in: again[1])
+                    stored.merge(relocked) { _, new in new }
+                    locked.merge(relocked.mapValues(\.record)) { _, new in new }
                     // Applied before the savepoint, so kept.
                     sessions = []
                     attempt += 1
@@ -121,7 +144,7 @@ public enum CallRegisterStore {
     }
 
     /// Inserts the batch in arrival order; a stored id is skipped (a resend) and returned by none.
-    private static func storeEvents(_ received: [ReceivedEvent]) -> PipelineStatement {
+    static func storeEvents(_ received: [ReceivedEvent]) -> PipelineStatement {
         var columns = [[String?]](repeating: [], count: 6)
         // The lines travel as one text, a line each: a received line holds no newline, and a `text[]` literal
         // would escape every quote of the JSON.
@@ -195,7 +218,7 @@ public enum CallRegisterStore {
 
     /// Folds new call events into their calls' records (order-independent, so incremental folding equals folding
     /// everything again) and returns the records that changed; a call without a record starts empty.
-    private static func fold(
+    static func fold(
         _ events: [PBXEvent],
         into locked: [String: CallRecord],
         staff: [AgentAtTime: StaffCandidate]
@@ -224,15 +247,15 @@ public enum CallRegisterStore {
         )
     }
 
-    private static func records(in rows: PostgresRows) throws -> [String: CallRecord] {
-        var records: [String: CallRecord] = [:]
+    private static func storedCalls(in rows: PostgresRows) throws -> [String: IngestMemory.StoredCall] {
+        var calls: [String: IngestMemory.StoredCall] = [:]
         for row in rows {
             let callID: String = try row.decode("call_id")
             let text: String? = try row.decodeIfPresent("record")
-            records[callID] =
-                try text.map { try CallRecordCoding.decode($0, callID: callID) } ?? CallRecord(callID: callID)
+            let record = try text.map { try CallRecordCoding.decode($0, callID: callID) } ?? CallRecord(callID: callID)
+            calls[callID] = .init(record: record, text: text)
         }
-        return records
+        return calls
     }
 
     /// Writes the derived columns of every touched call: one INSERT of the new calls and one UPDATE of the locked
@@ -241,22 +264,31 @@ public enum CallRegisterStore {
     /// Arrays rather than a COPYed temporary table: the planner knows nothing of a fresh temporary table and
     /// chose a sequential scan of all calls for the join (4 ms for a single row, measured), and emptying one at
     /// every commit rewrote its catalogue entries.
-    private static func writeRecords(_ records: [CallRecord], existing: Set<String>)
+    ///
+    /// With `previous` (the `record` text each existing call is expected to hold), the UPDATE writes a call only
+    /// if it still holds that text, and raises unless it wrote every one (``IngestMemory``).
+    static func writeRecords(_ records: [CallRecord], existing: Set<String>, previous: [String: String?]? = nil)
         -> (statements: [PipelineStatement], inserts: Bool)
     {
         var fresh = [[String?]](repeating: [], count: 13)
         var known = [[String?]](repeating: [], count: 13)
+        var expected: [String?] = []
         for record in records {
+            let isKnown = existing.contains(record.callID)
             for (index, value) in registerColumns(record).enumerated() {
-                if existing.contains(record.callID) { known[index].append(value) } else { fresh[index].append(value) }
+                if isKnown { known[index].append(value) } else { fresh[index].append(value) }
             }
+            if isKnown, let previous { expected.append(previous[record.callID] ?? nil) }
         }
-        let rows = """
-            unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
-                   $7::timestamptz[], $8::timestamptz[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[])
-                AS r(call_id, caller_number, caller_name, dialled, queue, offered_at, answered_at, ended_at,
-                     end_cause, answered_by, first_responder, outcome, record)
+        func rows(expecting: Bool = false) -> String {
             """
+            unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                   $7::timestamptz[], $8::timestamptz[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[]\
+            \(expecting ? ", $14::text[]" : ""))
+                AS r(call_id, caller_number, caller_name, dialled, queue, offered_at, answered_at, ended_at,
+                     end_cause, answered_by, first_responder, outcome, record\(expecting ? ", previous" : ""))
+            """
+        }
         var statements: [PipelineStatement] = []
         if !fresh[0].isEmpty {
             statements.append(
@@ -266,27 +298,46 @@ public enum CallRegisterStore {
                         answered_at, ended_at, end_cause, answered_by, first_responder, outcome, record)
                     SELECT call_id, caller_number, caller_name, dialled, queue, offered_at, answered_at, ended_at,
                         end_cause, answered_by::text[], first_responder, outcome, record
-                    FROM \(rows)
+                    FROM \(rows())
                     """,
                     fresh.map { PostgresTextArray($0) },
                     prepared: true
                 )
             )
         }
-        if !known[0].isEmpty {
+        let update = """
+            UPDATE hotline.calls AS c SET
+                caller_number = r.caller_number, caller_name = r.caller_name, dialled = r.dialled,
+                queue = r.queue, offered_at = r.offered_at, answered_at = r.answered_at,
+                ended_at = r.ended_at, end_cause = r.end_cause, answered_by = r.answered_by::text[],
+                first_responder = r.first_responder, outcome = r.outcome, record = r.record,
+                updated_at = now()
+            """
+        if !known[0].isEmpty && previous == nil {
+            statements.append(
+                PipelineStatement(
+                    "\(update) FROM \(rows()) WHERE c.call_id = r.call_id",
+                    known.map { PostgresTextArray($0) },
+                    prepared: true
+                )
+            )
+        } else if !known[0].isEmpty {
+            // A call another writer changed meanwhile is not written: the row lock makes this UPDATE wait for that
+            // writer's commit and then look at the new row, whose record no longer matches.
             statements.append(
                 PipelineStatement(
                     """
-                    UPDATE hotline.calls AS c SET
-                        caller_number = r.caller_number, caller_name = r.caller_name, dialled = r.dialled,
-                        queue = r.queue, offered_at = r.offered_at, answered_at = r.answered_at,
-                        ended_at = r.ended_at, end_cause = r.end_cause, answered_by = r.answered_by::text[],
-                        first_responder = r.first_responder, outcome = r.outcome, record = r.record,
-                        updated_at = now()
-                    FROM \(rows)
-                    WHERE c.call_id = r.call_id
+                    WITH written AS (
+                        \(update)
+                        FROM \(rows(expecting: true))
+                        WHERE c.call_id = r.call_id AND c.record IS NOT DISTINCT FROM r.previous
+                        RETURNING 1
+                    )
+                    SELECT hotline.ingest_expect(
+                        (SELECT count(*) FROM written) = cardinality($1::text[]),
+                        'a call remembered by this worker was changed by another writer')
                     """,
-                    known.map { PostgresTextArray($0) },
+                    (known + [expected]).map { PostgresTextArray($0) },
                     prepared: true
                 )
             )
@@ -295,7 +346,7 @@ public enum CallRegisterStore {
     }
 
     /// The columns of `hotline.calls` derived from a record, in the order of ``writeRecords(_:existing:)``.
-    private static func registerColumns(_ record: CallRecord) -> [String?] {
+    static func registerColumns(_ record: CallRecord) -> [String?] {
         var offered: String?
         if let at = record.offeredAt { offered = PostgresTimestamp.format(at) }
         var answered: String?
@@ -319,7 +370,7 @@ public enum CallRegisterStore {
     }
 
     /// Every (extension, moment) of an answer in the batch.
-    private static func answeringExtensions(_ events: [PBXEvent]) -> Set<AgentAtTime> {
+    static func answeringExtensions(_ events: [PBXEvent]) -> Set<AgentAtTime> {
         var keys = Set<AgentAtTime>()
         for event in events {
             guard case .callAnswered(_, let agents) = event.kind else { continue }
@@ -346,21 +397,27 @@ public enum CallRegisterStore {
             """
             SELECT q.extension, q.at, who.login, who.rank
             FROM unnest($1::text[], $2::text[]) AS q(extension, at)
-            LEFT JOIN LATERAL (
-                SELECT e.type, e.staff FROM hotline.pbx_events e
-                WHERE e.agent = q.extension AND e.occurred_at <= q.at::timestamptz
-                -- At one instant a login counts after a logout: a hand-over reported at the same microsecond
-                -- leaves the extension with whoever logged in, whichever event was stored first.
-                ORDER BY e.occurred_at DESC, e.type = 'agent.login' DESC, e.seq DESC LIMIT 1
-            ) last ON true
-            LEFT JOIN hotline.staff owner ON owner.extension = q.extension AND owner.active
-            JOIN hotline.staff who
-                ON who.login = CASE WHEN last.type = 'agent.login' THEN last.staff ELSE owner.login END
+            \(staffOnExtension)
             """,
             [extensions, moments],
             prepared: true
         )
     }
+
+    /// Joins `q(extension, at)` to `who`, the staff member on the extension at that moment (see
+    /// ``resolveExtensions(_:)``).
+    static let staffOnExtension = """
+        LEFT JOIN LATERAL (
+            SELECT e.type, e.staff FROM hotline.pbx_events e
+            WHERE e.agent = q.extension AND e.occurred_at <= q.at::timestamptz
+            -- At one instant a login counts after a logout: a hand-over reported at the same microsecond
+            -- leaves the extension with whoever logged in, whichever event was stored first.
+            ORDER BY e.occurred_at DESC, e.type = 'agent.login' DESC, e.seq DESC LIMIT 1
+        ) last ON true
+        LEFT JOIN hotline.staff owner ON owner.extension = q.extension AND owner.active
+        JOIN hotline.staff who
+            ON who.login = CASE WHEN last.type = 'agent.login' THEN last.staff ELSE owner.login END
+        """
 
     private static func resolved(_ rows: PostgresRows) throws -> [AgentAtTime: StaffCandidate] {
         var staff: [AgentAtTime: StaffCandidate] = [:]
@@ -373,7 +430,7 @@ public enum CallRegisterStore {
 }
 
 /// An extension at a moment (the moment as PostgreSQL text, so it matches exactly what the query returns).
-private struct AgentAtTime: Hashable {
+struct AgentAtTime: Hashable {
     var `extension`: String
     var at: String
 }
