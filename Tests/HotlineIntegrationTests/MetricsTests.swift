@@ -72,6 +72,8 @@ struct MetricsTests {
         #expect(values[#"hotline_pbx_refused_total{code="malformed_json"}"#] == 1)
         #expect(values[#"hotline_pbx_refused_total{code="unknown_type"}"#] == 1)
         #expect(values[#"hotline_ack_latency_seconds_count"#] == 6)
+        // The answer on 8001 resolves to no one, so no ingest worker can remember whom: its batch goes the long way.
+        #expect((values[#"hotline_ingest_batches_total{path="long"}"#] ?? 0) >= 1)
         #expect(values[#"hotline_deadlines_fired_total{kind="transfer",event="warning"}"#] == 1)
         #expect(values[#"hotline_deadlines_fired_total{kind="transfer",event="breach"}"#] == 1)
         #expect(values[#"hotline_breach_latency_seconds_count"#] == 1)
@@ -100,6 +102,9 @@ struct MetricsTests {
         #expect(acks.count == 1)
         let values = samples(try daemon.ctl(["metrics"]).stdout)
         #expect(values[#"hotline_pbx_events_total{outcome="stored"}"#] == 1)
+        // A new call's offer needs nothing remembered (its INSERT is the check): one round trip.
+        #expect(values[#"hotline_ingest_batches_total{path="one_round_trip"}"#] == 1)
+        #expect(values[#"hotline_ingest_batches_total{path="long"}"#] == nil)
         daemon.stop()
     }
 }

@@ -63,6 +63,13 @@ public final class DaemonMetrics: Sendable {
         Counter(label: "hotline_pbx_events_total", dimensions: [("outcome", outcome)]).increment(by: count)
     }
 
+    /// Ingest transactions by how they went: `one_round_trip` (the worker's memory covered the batch), `long` (it
+    /// did not) or `rechecked` (PostgreSQL found a guess wrong; stored the long way). Many `rechecked` mean another
+    /// writer keeps changing the same calls.
+    static func ingestBatch(_ path: String) {
+        Counter(label: "hotline_ingest_batches_total", dimensions: [("path", path)]).increment()
+    }
+
     /// A PBX line refused, by its error code (also counted as a refused event).
     static func pbxRefused(code: String) {
         Counter(label: "hotline_pbx_refused_total", dimensions: [("code", code)]).increment()

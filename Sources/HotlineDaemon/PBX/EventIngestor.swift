@@ -330,7 +330,12 @@ private struct DatabaseLink {
                 try CallRegisterStore.prepareSession(on: made)
                 connection = made
             }
-            return try CallRegisterStore.ingest(events, on: connection!, memory: &memory)
+            let (quick, missed) = (memory.quick, memory.missed)
+            let outcomes = try CallRegisterStore.ingest(events, on: connection!, memory: &memory)
+            DaemonMetrics.ingestBatch(
+                memory.quick > quick ? "one_round_trip" : memory.missed > missed ? "rechecked" : "long"
+            )
+            return outcomes
         } catch {
             connection?.close()
             connection = nil
