@@ -17,7 +17,7 @@ generated=$(find .build -path '*HotlineCore*' -name EmbeddedCalendars.swift | he
 common=(-O -sanitize=fuzzer -parse-as-library -package-name hotline -enable-upcoming-feature ExistentialAny
         -enable-upcoming-feature MemberImportVisibility -I "$out")
 swiftc "${common[@]}" -module-name HotlineCore -wmo -emit-module -emit-module-path "$out/HotlineCore.swiftmodule" \
-    -c $(find Sources/HotlineCore -name '*.swift' -not -name SHA256.swift) Fuzz/Support/SHA256.swift "$generated" \
+    -c $(find Sources/HotlineCore -name '*.swift' -not -name SHA256.swift) Fuzz/Support/SHA256Unavailable.swift "$generated" \
     -o "$out/HotlineCore.o"
 swiftc "${common[@]}" -module-name HotlineProtocol -wmo -emit-module \
     -emit-module-path "$out/HotlineProtocol.swiftmodule" \

@@ -34,8 +34,8 @@ module() {
     swiftc "${common[@]}" -module-name "$name" -wmo -emit-module -emit-module-path "$out/$name.swiftmodule" \
         -c "$@" -o "$out/$name.o"
 }
-# HotlineCore's SHA256 wraps swift-crypto, which only SwiftPM builds: Fuzz/Support has a plain-Swift stand-in.
-module HotlineCore $(find Sources/HotlineCore -name '*.swift' -not -name SHA256.swift) Fuzz/Support/SHA256.swift \
+# HotlineCore's SHA256 wraps swift-crypto, which only SwiftPM builds: Fuzz/Support has a stand-in that traps.
+module HotlineCore $(find Sources/HotlineCore -name '*.swift' -not -name SHA256.swift) Fuzz/Support/SHA256Unavailable.swift \
     "$generated"
 module HotlineProtocol $(find Sources/HotlineProtocol -name '*.swift')
 
