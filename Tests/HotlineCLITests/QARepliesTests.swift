@@ -135,9 +135,9 @@ struct QARepliesTests {
         #expect(reply.totals.desk[.repeatCallers] == 1)
         #expect(
             reply.calls == [
-                QACallAnswerRow(scope: "hotline", queue: nil, offered: 3, answered: 1, answerRate: 0.3333),
-                QACallAnswerRow(scope: "queue", queue: "SVC", offered: 2, answered: 1, answerRate: 0.5),
-                QACallAnswerRow(scope: "queue", queue: nil, offered: 1, answered: 0, answerRate: 0),
+                QACallAnswerRow(scope: .hotline, queue: nil, offered: 3, answered: 1, answerRate: 0.3333),
+                QACallAnswerRow(scope: .queue, queue: "SVC", offered: 2, answered: 1, answerRate: 0.5),
+                QACallAnswerRow(scope: .queue, queue: nil, offered: 1, answered: 0, answerRate: 0),
             ]
         )
         #expect(reply.hotlineCalls?.ratio == QARatio(1, of: 3))
@@ -225,7 +225,7 @@ struct QARepliesTests {
             to: "2026-12-31",
             departments: [row],
             totals: QATotalsRow(rates: QARateFigures.sum([rates, rates]), desk: QACountFigures { _ in 4 }),
-            calls: [QACallAnswerRow(scope: "hotline", queue: nil, offered: 0, answered: 0, answerRate: nil)],
+            calls: [QACallAnswerRow(scope: .hotline, queue: nil, offered: 0, answered: 0, answerRate: nil)],
             trend: [
                 QATrendStep(
                     label: "10月",
@@ -297,6 +297,8 @@ struct QARepliesTests {
             changing([]) { $0.removeAll { $0.0 == "trend" } },
             changing(["totals"]) { $0.removeAll { $0.0 == "missed_calls" } },
             changing(["calls"]) { $0.removeAll { $0.0 == "offered" } },
+            // A scope other than the whole hotline or one queue.
+            changing(["calls"]) { $0 = $0.map { $0.0 == "scope" ? ($0.0, .string("department")) : $0 } },
             changing(["trend"]) { $0.removeAll { $0.0 == "answer_rate" } },
             changing(["trend"]) { $0 = $0.map { $0.0 == "offered" ? ($0.0, .string("3")) : $0 } },
             changing(["grading"]) { $0.removeAll { $0.0 == "minimum_cases" } },

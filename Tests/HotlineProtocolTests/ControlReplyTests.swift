@@ -55,8 +55,8 @@ struct ControlReplyTests {
         #expect(try QAEscalationRow(json: row) == escalation)
 
         let answers = [
-            QACallAnswerRow(scope: "hotline", queue: nil, offered: 3, answered: 2, answerRate: 0.6667),
-            QACallAnswerRow(scope: "queue", queue: "complaints", offered: 0, answered: 0, answerRate: nil),
+            QACallAnswerRow(scope: .hotline, queue: nil, offered: 3, answered: 2, answerRate: 0.6667),
+            QACallAnswerRow(scope: .queue, queue: "complaints", offered: 0, answered: 0, answerRate: nil),
         ]
         let rows = answers.json.arrayValue ?? []
         #expect(

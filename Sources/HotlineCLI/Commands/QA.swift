@@ -146,7 +146,7 @@ extension HotlineCtl {
                         columns: ["scope", "queue", "offered", "answered", "answer_rate"],
                         cells: { call in
                             [
-                                call.scope, call.queue ?? "", String(call.offered), String(call.answered),
+                                call.scope.rawValue, call.queue ?? "", String(call.offered), String(call.answered),
                                 QAOutput.rateCell(call.answerRate),
                             ]
                         },

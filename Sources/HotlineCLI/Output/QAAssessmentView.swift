@@ -59,7 +59,7 @@ struct QAAssessmentView {
         totals = Dictionary(uniqueKeysWithValues: QAMeasure.departmental.map { ($0, reply.totals.rates[$0].ratio) })
         deskTotals = Dictionary(uniqueKeysWithValues: QADeskFigure.allCases.map { ($0, reply.totals.desk[$0]) })
         hotlineCalls = reply.hotlineCalls?.ratio ?? QARatio(0, of: 0)
-        queues = reply.calls.filter { $0.scope == "queue" }.map { Queue(name: $0.queue, answered: $0.ratio) }
+        queues = reply.calls.filter { $0.scope == .queue }.map { Queue(name: $0.queue, answered: $0.ratio) }
         trend = reply.trend.map { step in
             var ratios = Dictionary(uniqueKeysWithValues: QAMeasure.departmental.map { ($0, step.rates[$0].ratio) })
             ratios[.answer] = step.answerRatio

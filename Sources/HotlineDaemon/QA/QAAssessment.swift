@@ -33,7 +33,7 @@ enum QAAssessment {
         let trend = try period.trendSteps.map { step -> QATrendStep in
             let stepRows = try QAQueries.stats(from: instant(step.first), to: instant(step.end), on: connection)
             let stepCalls = try QAQueries.callAnswers(from: instant(step.first), to: instant(step.end), on: connection)
-            let hotline = stepCalls.first { $0.scope == "hotline" }
+            let hotline = stepCalls.first { $0.scope == .hotline }
             return QATrendStep(
                 label: step.label,
                 from: step.first.description,

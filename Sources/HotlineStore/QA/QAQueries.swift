@@ -69,7 +69,7 @@ public enum QAQueries {
     public static func callAnswers(from: Date, to: Date, on connection: PGConnection) throws -> [QACallAnswerRow] {
         try connection.query("SELECT * FROM hotline.qa_call_answers($1, $2)", [from, to]).map { row in
             QACallAnswerRow(
-                scope: try row.decode("whole_hotline", as: Bool.self) ? "hotline" : "queue",
+                scope: try row.decode("whole_hotline", as: Bool.self) ? .hotline : .queue,
                 queue: try row.decodeIfPresent("queue", as: String.self),
                 offered: try row.decode("offered", as: Int.self),
                 answered: try row.decode("answered", as: Int.self),

@@ -23,10 +23,16 @@ public struct QAEscalationRow: ControlReply, Equatable {
     }
 }
 
+/// What a ``QACallAnswerRow`` counts: the whole hotline, or one PBX queue.
+public enum QACallScope: String, Codable, Sendable, Equatable {
+    case hotline
+    case queue
+}
+
 /// One row of the call register's answer rate (`qa calls`, sql/008): the whole hotline first, then each queue.
 public struct QACallAnswerRow: ControlReply, Equatable {
-    /// `hotline` for the whole hotline, `queue` for one queue.
-    public var scope: String
+    /// `hotline` for the whole hotline, `queue` for one queue; any other value on the wire is a decoding error.
+    public var scope: QACallScope
     /// The queue's name; null for the whole hotline and for calls without a queue.
     public var queue: String?
     public var offered: Int
@@ -34,7 +40,7 @@ public struct QACallAnswerRow: ControlReply, Equatable {
     /// answered / offered with four decimals, null when nothing was offered.
     public var answerRate: Double?
 
-    public init(scope: String, queue: String?, offered: Int, answered: Int, answerRate: Double?) {
+    public init(scope: QACallScope, queue: String?, offered: Int, answered: Int, answerRate: Double?) {
         self.scope = scope
         self.queue = queue
         self.offered = offered
@@ -400,5 +406,5 @@ public struct QAAssessmentReply: ControlReply, Equatable {
     }
 
     /// The whole hotline's row of the call register, if the register gave one.
-    public var hotlineCalls: QACallAnswerRow? { calls.first { $0.scope == "hotline" } }
+    public var hotlineCalls: QACallAnswerRow? { calls.first { $0.scope == .hotline } }
 }
