@@ -199,7 +199,8 @@ struct ComplaintCommandTests {
                 anchors: try AnchorLog(stateDirectory: anchorDirectory, logger: logger),
                 statusSource: { DaemonStatus() },
                 deadlinesChanged: { wakeUps.count.withLock { $0 += 1 } },
-                complaintRecords: records
+                complaintRecords: records,
+                qaRecords: QACommandTests.NoFigures()
             )
         }
 

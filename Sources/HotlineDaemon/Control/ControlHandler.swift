@@ -22,6 +22,8 @@ public final class ControlHandler: Sendable {
     private let identification: CallerIdentification
     /// Where complaint commands read and write: PostgreSQL, or memory in handler tests.
     let complaintRecords: any ComplaintRecords
+    /// Where QA commands read: PostgreSQL, or memory in handler tests.
+    let qaRecords: any QARecords
 
     public convenience init(
         database: PostgresSession,
@@ -44,11 +46,14 @@ public final class ControlHandler: Sendable {
             anchors: anchors,
             statusSource: statusSource,
             deadlinesChanged: deadlinesChanged,
-            complaintRecords: StoredComplaintRecords(database: database)
+            complaintRecords: StoredComplaintRecords(database: database),
+            qaRecords: StoredQARecords(database: database)
         )
     }
 
-    /// - Parameter complaintRecords: where complaint commands read and write (memory in handler tests).
+    /// - Parameters:
+    ///   - complaintRecords: where complaint commands read and write (memory in handler tests).
+    ///   - qaRecords: where QA commands read (memory in handler tests).
     init(
         database: PostgresSession,
         schema: SchemaGate,
@@ -59,9 +64,11 @@ public final class ControlHandler: Sendable {
         anchors: AnchorLog,
         statusSource: @escaping @Sendable () -> DaemonStatus,
         deadlinesChanged: @escaping @Sendable () -> Void,
-        complaintRecords: any ComplaintRecords
+        complaintRecords: any ComplaintRecords,
+        qaRecords: any QARecords
     ) {
         self.complaintRecords = complaintRecords
+        self.qaRecords = qaRecords
         self.anchors = anchors
         self.deadlinesChanged = deadlinesChanged
         self.database = database

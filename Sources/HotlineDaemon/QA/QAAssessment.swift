@@ -13,12 +13,9 @@ enum QAAssessment {
         period: ReportingPeriod,
         policy: QAGradingPolicy,
         instant: (LocalDate) -> Date,
-        on connection: PGConnection
+        in snapshot: any QASnapshot
     ) throws -> [QADepartmentRow] {
-        graded(
-            try QAQueries.stats(from: instant(period.first), to: instant(period.end), on: connection),
-            policy: policy
-        )
+        graded(try snapshot.departmentStats(from: instant(period.first), to: instant(period.end)), policy: policy)
     }
 
     /// The whole assessment of the period.
@@ -26,13 +23,13 @@ enum QAAssessment {
         period: ReportingPeriod,
         policy: QAGradingPolicy,
         instant: (LocalDate) -> Date,
-        on connection: PGConnection
+        in snapshot: any QASnapshot
     ) throws -> QAAssessmentReply {
-        let rows = try departments(period: period, policy: policy, instant: instant, on: connection)
-        let calls = try QAQueries.callAnswers(from: instant(period.first), to: instant(period.end), on: connection)
+        let rows = try departments(period: period, policy: policy, instant: instant, in: snapshot)
+        let calls = try snapshot.callAnswers(from: instant(period.first), to: instant(period.end))
         let trend = try period.trendSteps.map { step -> QATrendStep in
-            let stepRows = try QAQueries.stats(from: instant(step.first), to: instant(step.end), on: connection)
-            let stepCalls = try QAQueries.callAnswers(from: instant(step.first), to: instant(step.end), on: connection)
+            let stepRows = try snapshot.departmentStats(from: instant(step.first), to: instant(step.end))
+            let stepCalls = try snapshot.callAnswers(from: instant(step.first), to: instant(step.end))
             let hotline = stepCalls.first { $0.scope == .hotline }
             return QATrendStep(
                 label: step.label,
@@ -51,7 +48,7 @@ enum QAAssessment {
             departments: rows,
             totals: QATotalsRow(
                 rates: QARateFigures.sum(rows.map(\.rates)),
-                desk: try QAQueries.deskTotals(from: instant(period.first), to: instant(period.end), on: connection)
+                desk: try snapshot.deskTotals(from: instant(period.first), to: instant(period.end))
             ),
             calls: calls,
             trend: trend,

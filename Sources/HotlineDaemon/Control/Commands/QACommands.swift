@@ -12,10 +12,10 @@ extension ControlHandler {
         let calendar = complaintRules.calendar
         func instant(_ date: LocalDate) -> Date { calendar.instant(on: date, minuteOfDay: 0) }
         let grading = ruleBook.qaGrading
-        return try database.withConnectionBlocking { connection in
+        return try qaRecords.inOneSnapshot { snapshot in
             assessment
-                ? try QAAssessment.assessment(period: period, policy: grading, instant: instant, on: connection).json
-                : try QAAssessment.departments(period: period, policy: grading, instant: instant, on: connection).json
+                ? try QAAssessment.assessment(period: period, policy: grading, instant: instant, in: snapshot).json
+                : try QAAssessment.departments(period: period, policy: grading, instant: instant, in: snapshot).json
         }
     }
 
@@ -32,8 +32,8 @@ extension ControlHandler {
         // --to is the last day included.
         let start = from.map(instant)
         let end = to.map { instant($0.adding(days: 1)) }
-        return try database.withConnectionBlocking { connection in
-            try QAQueries.escalations(from: start, to: end, department: department, timeZone: timeZone, on: connection)
+        return try qaRecords.inOneSnapshot { snapshot in
+            try snapshot.escalations(from: start, to: end, department: department, timeZone: timeZone)
         }.json
     }
 
