@@ -18,7 +18,8 @@ extension CallRegisterStore {
         guard let plan = RememberedBatch(received, memory: memory) else { return nil }
         var statements = [PipelineStatement("BEGIN"), plan.eventsAreNew(storeEvents(received))]
         if let staff = plan.staffIsAsRemembered() { statements.append(staff) }
-        statements += writeRecords(plan.records, existing: plan.remembered, previous: plan.previous).statements
+        let writes = writeRecords(plan.records, existing: plan.remembered, previous: plan.previous)
+        statements += writes.statements
         statements.append(PipelineStatement("COMMIT"))
         do {
             _ = try connection.pipeline(statements)
@@ -32,8 +33,8 @@ extension CallRegisterStore {
             memory.countMissed()
             return nil
         }
-        for record in plan.records {
-            memory.remember(.init(record: record, text: CallRecordCoding.encode(record)))
+        for (record, text) in zip(plan.records, writes.texts) {
+            memory.remember(.init(record: record, text: text))
         }
         memory.countQuick()
         return Array(repeating: .stored, count: received.count)

@@ -113,8 +113,8 @@ public enum CallRegisterStore {
                     // fail, and only the writes are done again, over the record it created.
                     let guarded = writes.inserts ? [PipelineStatement("SAVEPOINT ingest_calls")] : []
                     _ = try connection.pipeline(sessions + guarded + writes.statements + [PipelineStatement("COMMIT")])
-                    for record in changed {
-                        stored[record.callID] = .init(record: record, text: CallRecordCoding.encode(record))
+                    for (record, text) in zip(changed, writes.texts) {
+                        stored[record.callID] = .init(record: record, text: text)
                     }
                     stored.values.forEach { memory.remember($0) }
                     for key in answers { memory.remember(extension: key.extension, answeredBy: staff[key]) }
@@ -267,15 +267,20 @@ public enum CallRegisterStore {
     ///
     /// With `previous` (the `record` text each existing call is expected to hold), the UPDATE writes a call only
     /// if it still holds that text, and raises unless it wrote every one (``IngestMemory``).
+    /// `texts` are the records' stored texts in the order of `records`, encoded once here for the caller's memory.
     static func writeRecords(_ records: [CallRecord], existing: Set<String>, previous: [String: String?]? = nil)
-        -> (statements: [PipelineStatement], inserts: Bool)
+        -> (statements: [PipelineStatement], inserts: Bool, texts: [String])
     {
+        var texts: [String] = []
+        texts.reserveCapacity(records.count)
         var fresh = [[String?]](repeating: [], count: 13)
         var known = [[String?]](repeating: [], count: 13)
         var expected: [String?] = []
         for record in records {
             let isKnown = existing.contains(record.callID)
-            for (index, value) in registerColumns(record).enumerated() {
+            let columns = registerColumns(record)
+            texts.append(columns.last.flatMap { $0 } ?? "")
+            for (index, value) in columns.enumerated() {
                 if isKnown { known[index].append(value) } else { fresh[index].append(value) }
             }
             if isKnown, let previous { expected.append(previous[record.callID] ?? nil) }
@@ -342,10 +347,11 @@ public enum CallRegisterStore {
                 )
             )
         }
-        return (statements, !fresh[0].isEmpty)
+        return (statements, !fresh[0].isEmpty, texts)
     }
 
-    /// The columns of `hotline.calls` derived from a record, in the order of ``writeRecords(_:existing:)``.
+    /// The columns of `hotline.calls` derived from a record, in the order of ``writeRecords(_:existing:previous:)``;
+    /// the last is the record's stored text, never null.
     static func registerColumns(_ record: CallRecord) -> [String?] {
         var offered: String?
         if let at = record.offeredAt { offered = PostgresTimestamp.format(at) }
