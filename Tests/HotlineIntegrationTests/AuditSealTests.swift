@@ -74,17 +74,7 @@ extension AuditAnchorTests {
         let (daemon, _) = try makeCentre()
         for _ in 0..<5 { _ = try acceptedComplaint(daemon) }
         func ask(_ command: ControlCommand) throws -> StoredHopHashes {
-            let connection = try UnixSocket.connect(path: daemon.controlSocket)
-            defer { connection.close() }
-            try connection.write(ControlRequest(command).encodedLine())
-            var answer: [UInt8] = []
-            while !answer.contains(UInt8(ascii: "\n")) {
-                let chunk = try connection.read()
-                if chunk.isEmpty { break }
-                answer += chunk
-            }
-            let response = try ControlResponse.decode(line: answer.prefix { $0 != UInt8(ascii: "\n") })
-            switch response {
+            switch try daemon.send(ControlRequest(command)) {
             case .success(let json): return try StoredHopHashes(json: json)
             case .failure(let error): throw error
             }

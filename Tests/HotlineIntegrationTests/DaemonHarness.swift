@@ -11,6 +11,21 @@ final class DaemonHarness {
     let logPath: String
     var controlSocket: String { directory + "/control.sock" }
 
+    /// Sends `request` straight to the control socket, as a client that skips hotlinectl's own checks would, and
+    /// returns the daemon's answer.
+    func send(_ request: ControlRequest) throws -> ControlResponse {
+        let connection = try UnixSocket.connect(path: controlSocket)
+        defer { connection.close() }
+        try connection.write(request.encodedLine())
+        var answer: [UInt8] = []
+        while !answer.contains(UInt8(ascii: "\n")) {
+            let chunk = try connection.read()
+            if chunk.isEmpty { break }
+            answer += chunk
+        }
+        return try ControlResponse.decode(line: answer.prefix { $0 != UInt8(ascii: "\n") })
+    }
+
     /// Starts `hotlined` with `arguments` (plus private socket and state paths) and waits until `status` answers.
     /// `launcher` runs hotlined through another program (systemd-socket-activate, runuser); `environment` adds
     /// variables. With `runAs`, a copy of hotlined runs as that Unix user, owning the directory.

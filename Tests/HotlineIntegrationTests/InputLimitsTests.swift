@@ -87,17 +87,7 @@ struct InputLimitsTests {
             .complaint(id: id, .transfer(to: "INST", reason: long(10_001))),
             actAs: "zhangsan"
         )
-        let connection = try UnixSocket.connect(path: daemon.controlSocket)
-        defer { connection.close() }
-        try connection.write(request.encodedLine())
-        var answer: [UInt8] = []
-        while !answer.contains(UInt8(ascii: "\n")) {
-            let chunk = try connection.read()
-            if chunk.isEmpty { break }
-            answer += chunk
-        }
-        let response = try ControlResponse.decode(line: answer.prefix { $0 != UInt8(ascii: "\n") })
-        guard case .failure(let error) = response else {
+        guard case .failure(let error) = try daemon.send(request) else {
             Issue.record("an over-long reason was accepted")
             return
         }
