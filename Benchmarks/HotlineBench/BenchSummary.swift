@@ -20,6 +20,8 @@ enum BenchSummary {
             ("ack_p50_ms", ingest["p50_ms_at_1000"]),
             ("ack_p99_ms", ingest["p99_ms_at_1000"]),
             ("commit_p99_ms", ingest["commit_p99_ms"]),
+            ("register_commit_p99_ms", ingest["register_commit_p99_ms"]),
+            ("register_queued_p99_ms", ingest["register_queued_p99_ms"]),
             ("breach_p50_s", deadlines["lateness_p50_s"]),
             ("breach_p99_s", deadlines["lateness_p99_s"]),
             ("breach_floor_s", deadlines["floor_s"]),

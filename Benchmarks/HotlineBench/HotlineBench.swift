@@ -117,17 +117,27 @@ struct HotlineBench {
             )
         )
 
+        let paced = LoadGenerator.calls(total: Int(offeredRate * latencySeconds), prefix: "paced", extensions: ["8001"])
+
+        // Baseline 3: the transaction an ack waits for, without hotlined: the paced events stored one by one by the
+        // ingest's own store call from one client at the same rate. An ack must wait for the call register's write
+        // too, not just the event's INSERT, so this is hotlined's own floor.
+        let registerDatabase = try makeDatabase(admin: admin, name: "bench_register", logger: logger)
+        try addBenchStaff(registerDatabase)
+        let register = try registerCommitLatencies(paced, database: registerDatabase)
+        print(
+            String(
+                format: "  an ack's transaction, one client:    p50 / p99 %.2f / %.2f ms (with waits: %.2f / %.2f)",
+                register.service.p50 * 1000,
+                register.service.p99 * 1000,
+                register.queued.p50 * 1000,
+                register.queued.p99 * 1000
+            )
+        )
+
         // hotlined: sustained throughput, then latency at an offered 1,000 events/s.
         let daemonDatabase = try makeDatabase(admin: admin, name: "bench_daemon", logger: logger)
-        let setup = try PGConnection(conninfo: daemonDatabase)
-        try setup.runScript(
-            """
-            INSERT INTO hotline.departments (code, name) VALUES ('SVC', '客服部');
-            INSERT INTO hotline.staff (login, name, department, rank, roles, extension)
-                VALUES ('zhangsan', '张三', 'SVC', 2, '{operator}', '8001'), ('lisi', '李四', 'SVC', 5, '{operator}', '8002');
-            """
-        )
-        setup.close()
+        try addBenchStaff(daemonDatabase)
         let daemon = try Daemon(database: daemonDatabase)
         let sustainedStart = Date()
         let sustained = try AdapterConnection(path: daemon.pbxSocket, window: 4000).deliver(lines)
@@ -135,7 +145,6 @@ struct HotlineBench {
         let sustainedAcked = sustained.filter { if case .accepted = $0.ack { return true } else { return false } }.count
         print(String(format: "  hotlined, durable acks (unpaced):    %9.0f events/s", sustainedRate))
 
-        let paced = LoadGenerator.calls(total: Int(offeredRate * latencySeconds), prefix: "paced", extensions: ["8001"])
         let latencies = try AdapterConnection(path: daemon.pbxSocket, window: 4000).deliver(paced, rate: offeredRate)
         let latency = LatencySummary(latencies.map(\.latency))
         print("  hotlined at \(Int(offeredRate)) events/s offered:      ack latency \(latency)")
@@ -171,9 +180,58 @@ struct HotlineBench {
             "hotlined_events_per_second":\(Int(sustainedRate)),"ratio_to_copy":\(sustainedRate / copyRate),\
             "ratio_to_insert":\(sustainedRate / insertRate),"p50_ms_at_1000":\(latency.p50 * 1000),\
             "p99_ms_at_1000":\(latency.p99 * 1000),"commit_p50_ms":\(commit.p50 * 1000),\
-            "commit_p99_ms":\(commit.p99 * 1000)}
+            "commit_p99_ms":\(commit.p99 * 1000),"register_commit_p50_ms":\(register.service.p50 * 1000),\
+            "register_commit_p99_ms":\(register.service.p99 * 1000),\
+            "register_queued_p99_ms":\(register.queued.p99 * 1000)}
             """
         try? report.write(toFile: "bench-results/ingest.json", atomically: true, encoding: .utf8)
+    }
+
+    /// The two operators the generated calls are answered by.
+    static func addBenchStaff(_ database: String) throws {
+        let setup = try PGConnection(conninfo: database)
+        defer { setup.close() }
+        try setup.runScript(
+            """
+            INSERT INTO hotline.departments (code, name) VALUES ('SVC', '客服部');
+            INSERT INTO hotline.staff (login, name, department, rank, roles, extension)
+                VALUES ('zhangsan', '张三', 'SVC', 2, '{operator}', '8001'), ('lisi', '李四', 'SVC', 5, '{operator}', '8002');
+            """
+        )
+    }
+
+    /// Each line stored on its own by `CallRegisterStore.ingest`, as an ingest worker stores a batch of one, paced at
+    /// `offeredRate` from one client.
+    ///
+    /// `service` is each store call's own time. `queued` also counts the wait of an event that was due while the one
+    /// before it was still being stored, as an adapter's events wait behind a slow commit: a commit that stalls for
+    /// 3 ms delays the three events due meanwhile too, and ack latency counts those waits.
+    static func registerCommitLatencies(_ lines: [[UInt8]], database: String) throws
+        -> (service: LatencySummary, queued: LatencySummary)
+    {
+        let connection = try PGConnection(conninfo: database)
+        defer { connection.close() }
+        try CallRegisterStore.prepareSession(on: connection)
+        var memory = IngestMemory()
+        var service: [Double] = []
+        var queued: [Double] = []
+        service.reserveCapacity(lines.count)
+        queued.reserveCapacity(lines.count)
+        let start = Date()
+        for (index, line) in lines.enumerated() {
+            let due = start.addingTimeInterval(Double(index) / offeredRate)
+            let wait = due.timeIntervalSinceNow
+            if wait > 0 { usleep(UInt32(wait * 1_000_000)) }
+            let event = try PBXEventParser.parse(line: line).get()
+            let received = ReceivedEvent(event: event, line: String(decoding: line, as: UTF8.self))
+            let begun = Date()
+            _ = try CallRegisterStore.ingest([received], on: connection, memory: &memory)
+            let finished = Date()
+            service.append(finished.timeIntervalSince(begun))
+            // An event this client slept for was sent when it woke; one it was late for, when it was due.
+            queued.append(finished.timeIntervalSince(wait > 0 ? begun : due))
+        }
+        return (LatencySummary(service), LatencySummary(queued))
     }
 
     static let qaComplaints = Int(ProcessInfo.processInfo.environment["HOTLINE_BENCH_COMPLAINTS"] ?? "") ?? 1_000_000
