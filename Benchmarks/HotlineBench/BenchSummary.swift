@@ -22,6 +22,8 @@ enum BenchSummary {
             ("commit_p99_ms", ingest["commit_p99_ms"]),
             ("register_commit_p99_ms", ingest["register_commit_p99_ms"]),
             ("register_queued_p99_ms", ingest["register_queued_p99_ms"]),
+            ("hotlined_cpu_us_per_event", ingest["hotlined_cpu_us_per_event"]),
+            ("postgres_cpu_us_per_event", ingest["postgres_cpu_us_per_event"]),
             ("breach_p50_s", deadlines["lateness_p50_s"]),
             ("breach_p99_s", deadlines["lateness_p99_s"]),
             ("breach_floor_s", deadlines["floor_s"]),

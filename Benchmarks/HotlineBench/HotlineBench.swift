@@ -139,11 +139,26 @@ struct HotlineBench {
         let daemonDatabase = try makeDatabase(admin: admin, name: "bench_daemon", logger: logger)
         try addBenchStaff(daemonDatabase)
         let daemon = try Daemon(database: daemonDatabase)
+        // CPU per event, hotlined's and the whole cluster's: unlike the rates, it hardly moves when other work shares
+        // the cores, so it shows what a change to either side costs or saves.
+        let isDaemon = { (pid: pid_t, _: String) in pid == daemon.process.pid }
+        let isPostgres = { (_: pid_t, command: String) in command == "postgres" }
+        let daemonCPU = cpuSeconds(include: isDaemon)
+        let postgresCPU = cpuSeconds(include: isPostgres)
         let sustainedStart = Date()
         let sustained = try AdapterConnection(path: daemon.pbxSocket, window: 4000).deliver(lines)
         let sustainedRate = Double(sustained.count) / Date().timeIntervalSince(sustainedStart)
         let sustainedAcked = sustained.filter { if case .accepted = $0.ack { return true } else { return false } }.count
+        let daemonPerEvent = cpuMicrosecondsPerEvent(since: daemonCPU, events: events, include: isDaemon)
+        let postgresPerEvent = cpuMicrosecondsPerEvent(since: postgresCPU, events: events, include: isPostgres)
         print(String(format: "  hotlined, durable acks (unpaced):    %9.0f events/s", sustainedRate))
+        print(
+            String(
+                format: "  CPU per event: hotlined %.1f µs, PostgreSQL %.1f µs",
+                daemonPerEvent,
+                postgresPerEvent
+            )
+        )
 
         let latencies = try AdapterConnection(path: daemon.pbxSocket, window: 4000).deliver(paced, rate: offeredRate)
         let latency = LatencySummary(latencies.map(\.latency))
@@ -182,7 +197,8 @@ struct HotlineBench {
             "p99_ms_at_1000":\(latency.p99 * 1000),"commit_p50_ms":\(commit.p50 * 1000),\
             "commit_p99_ms":\(commit.p99 * 1000),"register_commit_p50_ms":\(register.service.p50 * 1000),\
             "register_commit_p99_ms":\(register.service.p99 * 1000),\
-            "register_queued_p99_ms":\(register.queued.p99 * 1000)}
+            "register_queued_p99_ms":\(register.queued.p99 * 1000),\
+            "hotlined_cpu_us_per_event":\(daemonPerEvent),"postgres_cpu_us_per_event":\(postgresPerEvent)}
             """
         try? report.write(toFile: "bench-results/ingest.json", atomically: true, encoding: .utf8)
     }
@@ -458,6 +474,36 @@ struct HotlineBench {
     }
 
     /// VmRSS of a process in megabytes, from /proc.
+    /// CPU seconds (user and system) each running process has used, by pid, for the processes `include` accepts by
+    /// their command name (`/proc/PID/stat`).
+    static func cpuSeconds(include: (_ pid: pid_t, _ command: String) -> Bool) -> [pid_t: Double] {
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        var seconds: [pid_t: Double] = [:]
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = pid_t(entry),
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let open = stat.firstIndex(of: "("), let close = stat.lastIndex(of: ")"),
+                include(pid, String(stat[stat.index(after: open)..<close]))
+            else { continue }
+            // After the command: state, ppid, …; utime and stime are the 12th and 13th fields from there.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { continue }
+            seconds[pid] = (user + system) / ticks
+        }
+        return seconds
+    }
+
+    /// Microseconds of CPU per event that the processes `include` accepts used between `before` and now; a process
+    /// started meanwhile counts from zero.
+    static func cpuMicrosecondsPerEvent(
+        since before: [pid_t: Double],
+        events: Int,
+        include: (_ pid: pid_t, _ command: String) -> Bool
+    ) -> Double {
+        let used = cpuSeconds(include: include).reduce(0.0) { $0 + $1.value - (before[$1.key] ?? 0) }
+        return used * 1_000_000 / Double(events)
+    }
+
     static func residentMegabytes(_ pid: pid_t) -> Double {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return -1 }
         for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {

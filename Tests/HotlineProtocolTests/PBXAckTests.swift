@@ -45,6 +45,23 @@ struct PBXAckTests {
         #expect(line.last == UInt8(ascii: "\n"))
     }
 
+    /// Each character that must be escaped, alone in otherwise plain text: a string without any of them is copied
+    /// whole, so each one has to send the string the careful way.
+    @Test(
+        "each escaped character alone is escaped; plain text and other UTF-8 are copied as they are",
+        arguments: [
+            ("a\"b", #"a\"b"#), ("a\\b", #"a\\b"#), ("a\nb", #"a\nb"#), ("a\rb", #"a\rb"#), ("a\tb", #"a\tb"#),
+            ("a\u{08}b", #"a\bb"#), ("a\u{0C}b", #"a\fb"#), ("a\u{00}b", #"a\u0000b"#), ("a\u{1F}b", #"a\u001fb"#),
+            ("a\u{7F}b", #"a\u007fb"#), ("a\u{2028}b", #"a\u2028b"#), ("a\u{2029}b", #"a\u2029b"#),
+            // U+2026 and U+201C also start with the byte 0xE2 and are not escaped.
+            ("a…“b”", "a…“b”"), ("pbx1-000123", "pbx1-000123"), ("张三 😀", "张三 😀"), ("", ""),
+        ]
+    )
+    func escapingEach(input: String, escaped: String) {
+        let line = PBXAck.accepted(id: input, duplicate: false).encodedLine()
+        #expect(String(decoding: line, as: UTF8.self) == #"{"ok":true,"id":""# + escaped + #""}"# + "\n")
+    }
+
     @Test("Foundation reads the escaped ack back to the same strings")
     func foundationAgrees() throws {
         let message = "名字 \"q\" \\ \n\t\u{01}\u{7F}\u{2028} 😀"

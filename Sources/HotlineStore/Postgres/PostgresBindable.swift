@@ -65,9 +65,20 @@ extension Array where Element == String? {
                 continue
             }
             literal.append(UInt8(ascii: "\""))
-            for byte in element.utf8 {
-                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { literal.append(UInt8(ascii: "\\")) }
-                literal.append(byte)
+            // An element without quotes or backslashes (nearly all) is copied whole rather than byte by byte.
+            let copied =
+                element.utf8.withContiguousStorageIfAvailable { utf8 in
+                    guard !utf8.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+                        return false
+                    }
+                    literal.append(contentsOf: utf8)
+                    return true
+                } ?? false
+            if !copied {
+                for byte in element.utf8 {
+                    if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { literal.append(UInt8(ascii: "\\")) }
+                    literal.append(byte)
+                }
             }
             literal.append(UInt8(ascii: "\""))
         }
