@@ -63,7 +63,7 @@ public enum CallRegisterStore {
         try connection.command("SET enable_seqscan = off")
     }
 
-    static func isCallCreatedMeanwhile(_ error: PostgresError) -> Bool {
+    private static func isCallCreatedMeanwhile(_ error: PostgresError) -> Bool {
         error.code == .uniqueViolation && error.constraint == "calls_pkey"
     }
 
