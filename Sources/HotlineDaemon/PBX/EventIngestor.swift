@@ -217,19 +217,16 @@ public final class EventIngestor: Sendable {
                 let results = try database.ingest(events)
                 route.attemptSucceeded()
                 databaseReachable.store(true, ordering: .relaxed)
-                outcomes = zip(events, results).map { event, outcome in
+                outcomes = results.indices.map { index in
+                    let outcome = results[index]
                     if case .rejected(let reason) = outcome {
+                        let event = events[index].event
                         logger.warning(
                             "PBX event refused by the database: \(reason)",
-                            metadata: ["event_id": "\(event.event.id)", "call_id": "\(event.event.callID ?? "-")"]
+                            metadata: ["event_id": "\(event.id)", "call_id": "\(event.callID ?? "-")"]
                         )
-                        return .failure(
-                            PBXLineError(
-                                code: .invalidField,
-                                id: event.event.id,
-                                message: "refused by the database: \(reason)"
-                            )
-                        )
+                        let message = "refused by the database: \(reason)"
+                        return .failure(PBXLineError(code: .invalidField, id: event.id, message: message))
                     }
                     return .success(outcome)
                 }

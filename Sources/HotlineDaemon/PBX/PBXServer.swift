@@ -52,10 +52,11 @@ public final class PBXServer: Sendable {
         }
     }
 
-    /// One slot per line, in arrival order: either an answer known at once or a place for an event's outcome.
+    /// One slot per line, in arrival order: either an answer known at once or a place for an event's outcome (only
+    /// its id: the ack needs nothing else, and copying the whole event for each ack showed in profiles).
     private enum Slot {
         case answered(PBXAck)
-        case event(PBXEvent)
+        case event(id: String)
     }
 
     /// What one read produced: its slots, and the ingest submission of its events (if any).
@@ -94,7 +95,7 @@ public final class PBXServer: Sendable {
                 case .line(let bytes):
                     switch PBXEventParser.parse(line: bytes) {
                     case .success(let event):
-                        slots.append(.event(event))
+                        slots.append(.event(id: event.id))
                         events.append(ReceivedEvent(event: event, line: String(decoding: bytes, as: UTF8.self)))
                     case .failure(let error):
                         DaemonMetrics.pbxRefused(code: error.code.rawValue)
@@ -129,8 +130,8 @@ public final class PBXServer: Sendable {
                 switch slot {
                 case .answered(let ack):
                     output += ack.encodedLine()
-                case .event(let event):
-                    output += PBXServer.ack(for: event, outcome: outcomes.next() ?? nil).encodedLine()
+                case .event(let id):
+                    output += PBXServer.ack(for: id, outcome: outcomes.next() ?? nil).encodedLine()
                 }
             }
             do {
@@ -146,14 +147,14 @@ public final class PBXServer: Sendable {
         }
     }
 
-    private static func ack(for event: PBXEvent, outcome: Result<IngestOutcome, PBXLineError>?) -> PBXAck {
+    private static func ack(for id: String, outcome: Result<IngestOutcome, PBXLineError>?) -> PBXAck {
         switch outcome {
-        case .success(.stored)?: return .accepted(id: event.id, duplicate: false)
-        case .success(.duplicate)?: return .accepted(id: event.id, duplicate: true)
+        case .success(.stored)?: return .accepted(id: id, duplicate: false)
+        case .success(.duplicate)?: return .accepted(id: id, duplicate: true)
         case .success(.rejected(let reason))?:
-            return .refused(PBXLineError(code: .invalidField, id: event.id, message: reason))
+            return .refused(PBXLineError(code: .invalidField, id: id, message: reason))
         case .failure(let error)?: return .refused(error)
-        case nil: return .refused(.unavailable(id: event.id, reason: "internal error"))
+        case nil: return .refused(.unavailable(id: id, reason: "internal error"))
         }
     }
 
