@@ -6,17 +6,18 @@ extension CallRegisterStore {
     /// reading them back; nil when it does not, or when PostgreSQL refused a guess (then nothing was stored and the
     /// caller takes the long way).
     ///
-    /// The round trip holds the checks: every event is new, each answering extension resolves to the remembered
-    /// staff member at the answer's moment, each remembered call still holds the remembered record (compared and
-    /// written under the row lock), and each call not remembered does not exist yet (its INSERT would fail on the
-    /// key). With those true, the writes are exactly what the long way writes.
+    /// The round trip holds the checks: every event is new (inserted without `ON CONFLICT`, so a resent one fails
+    /// on its key), each answering extension resolves to the remembered staff member at the answer's moment, each
+    /// remembered call still holds the remembered record (compared and written under the row lock), and each call
+    /// not remembered does not exist yet (its INSERT would fail on the key). With those true, the writes are
+    /// exactly what the long way writes.
     static func ingestRemembered(
         _ received: [ReceivedEvent],
         on connection: PGConnection,
         memory: inout IngestMemory
     ) throws -> [IngestOutcome]? {
         guard let plan = RememberedBatch(received, memory: memory) else { return nil }
-        var statements = [PipelineStatement("BEGIN"), plan.eventsAreNew(storeEvents(received))]
+        var statements = [PipelineStatement("BEGIN"), storeEvents(received, duplicates: .fail)]
         if let staff = plan.staffIsAsRemembered() { statements.append(staff) }
         let writes = writeRecords(plan.records, existing: plan.remembered, previous: plan.previous)
         statements += writes.statements
@@ -49,13 +50,11 @@ private struct RememberedBatch {
     var remembered: Set<String> = []
     var previous: [String: String?] = [:]
     var predictions: [(key: AgentAtTime, staff: StaffCandidate)] = []
-    var eventCount: Int
 
     /// Nil unless the memory covers the batch: no agent logins or logouts (they move whom extensions resolve to,
     /// and the long way orders them), no id twice, and every answering extension remembered with a staff member.
     init?(_ received: [ReceivedEvent], memory: IngestMemory) {
         let events = received.map(\.event)
-        eventCount = events.count
         guard Set(events.map(\.id)).count == events.count else { return nil }
         for event in events {
             switch event.kind {
@@ -85,19 +84,6 @@ private struct RememberedBatch {
         )
         for callID in remembered where folded[callID] == nil { folded[callID] = known[callID] }
         records = folded.keys.sorted().compactMap { folded[$0] }
-    }
-
-    /// The events' INSERT, raising unless it stored every one.
-    func eventsAreNew(_ insert: PipelineStatement) -> PipelineStatement {
-        PipelineStatement(
-            """
-            WITH stored AS (\(insert.sql))
-            SELECT hotline.ingest_expect(count(*) = $8::bigint, 'an event of the batch was stored before')
-            FROM stored
-            """,
-            insert.parameters + [eventCount],
-            prepared: true
-        )
     }
 
     /// Raises unless each answering extension resolves to the remembered staff member at the answer's moment.

@@ -144,7 +144,17 @@ public enum CallRegisterStore {
     }
 
     /// Inserts the batch in arrival order; a stored id is skipped (a resend) and returned by none.
-    static func storeEvents(_ received: [ReceivedEvent]) -> PipelineStatement {
+    /// What the events' INSERT does with an event id already stored.
+    enum StoredBefore {
+        /// Skip it, and return the ids stored, so that the rest is answered duplicate (the long way).
+        case skip
+        /// Fail on the key, rolling the batch back: for the one-round-trip way, which expects every event to be
+        /// new. Without `ON CONFLICT` PostgreSQL inserts without the speculative insertion's extra index probe
+        /// (measured with pg_stat_statements: a sixth less time for the events' INSERT).
+        case fail
+    }
+
+    static func storeEvents(_ received: [ReceivedEvent], duplicates: StoredBefore = .skip) -> PipelineStatement {
         var columns = [[String?]](repeating: [], count: 6)
         // The lines travel as one text, a line each: a received line holds no newline, and a `text[]` literal
         // would escape every quote of the JSON.
@@ -181,8 +191,7 @@ public enum CallRegisterStore {
                 unnest($5::text[]), unnest($6::text[]), string_to_table($7, E'\\n')
             ) WITH ORDINALITY AS e(event_id, type, call_id, occurred_at, agent, staff, payload, ord)
             ORDER BY ord
-            ON CONFLICT (event_id) DO NOTHING
-            RETURNING event_id
+            \(duplicates == .skip ? "ON CONFLICT (event_id) DO NOTHING RETURNING event_id" : "")
             """,
             columns.map { PostgresTextArray($0) } + [String(decoding: lines, as: UTF8.self)],
             prepared: true
