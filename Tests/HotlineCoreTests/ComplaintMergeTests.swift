@@ -41,6 +41,43 @@ struct ComplaintMergeTests {
         #expect(merge.survivor.deadlineChanges.isEmpty)
     }
 
+    @Test("whoever was working on the duplicate is told where it carries on; not the one who merged it")
+    func notices() throws {
+        // An accepted case: its department and handler (also the responsible person, told once).
+        var accepted = Self.snapshot("2", state: .accepted)
+        accepted.receivingDepartment = "ENG"
+        accepted.handler = "bob"
+        accepted.responsibleLogin = "bob"
+        let fromAccepted = try Self.merge(accepted, into: Self.snapshot("1"), by: Centre.sam).duplicate.notices
+        #expect(fromAccepted.map(\.recipient) == [.department("ENG"), .staff("bob")])
+        #expect(fromAccepted.allSatisfy { $0.topic == .merged })
+        let message = try #require(fromAccepted.first?.message)
+        #expect(message.zh == "投诉 2 已作为重复件并入投诉 1，请停止办理 2，在 1 中跟进：same caller, same leak")
+        #expect(
+            message.en == "Complaint 2 was merged into complaint 1 as a duplicate: stop work on 2 and follow 1 "
+                + "instead: same caller, same leak"
+        )
+
+        // Transferred, not yet accepted: the department; the responsible first responder merged it herself.
+        var transferred = Self.snapshot("2", state: .transferred)
+        transferred.receivingDepartment = "ENG"
+        let fromTransferred = try Self.merge(transferred, into: Self.snapshot("1")).duplicate.notices
+        #expect(fromTransferred.map(\.recipient) == [.department("ENG")])
+
+        // Returned: the coordination office, which was to route it again.
+        var returned = Self.snapshot("2", state: .returned)
+        returned.receivingDepartment = "ENG"
+        let fromReturned = try Self.merge(returned, into: Self.snapshot("1")).duplicate.notices
+        #expect(fromReturned.map(\.recipient) == [.department(Centre.policy.coordinationDepartment)])
+
+        // Still with the first responder: told only when a supervisor merged it.
+        #expect(try Self.merge(Self.snapshot("2"), into: Self.snapshot("1")).duplicate.notices.isEmpty)
+        let bySupervisor = try Self.merge(Self.snapshot("2", state: .replied), into: Self.snapshot("1"), by: Centre.sam)
+        #expect(bySupervisor.duplicate.notices.map(\.recipient) == [.staff("alice")])
+        // The case that carries on changes in nothing but its trail, so nobody is told about it.
+        #expect(bySupervisor.survivor.notices.isEmpty)
+    }
+
     @Test("refused: into itself, from or into a closed case, in a cycle, without a reason, by a stranger")
     func refusals() throws {
         func refusal(_ body: () throws(Refusal) -> ComplaintWorkflow.Merge) -> Refusal? {

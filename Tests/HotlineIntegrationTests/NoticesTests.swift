@@ -139,6 +139,17 @@ struct NoticesTests {
             try step(fourth, "qianba", ["feedback", fourth, "--satisfaction", "2"])
                 == ["low_satisfaction: department QA, department SVC"]
         )
+        // A duplicate merged away while a department works on it: that department and its handler, not the
+        // responsible person who merged it; the case that carries on tells nobody.
+        let fifth = try #require(try act(daemon, "zhangsan", ["file", "--matter", "热水器又漏水"])["id"]?.stringValue)
+        _ = try act(daemon, "zhangsan", ["transfer", fifth, "--to", "INST", "--reason", "安装"])
+        _ = try act(daemon, "wangwu", ["accept", fifth, "--handler", "zhouyi"])
+        let beforeMerge = try lastNotice(connection)
+        #expect(
+            try step(fifth, "zhangsan", ["merge", fifth, "--into", third, "--reason", "同一来电人重复投诉"])
+                == ["merged: department INST, staff zhouyi"]
+        )
+        #expect(try notices(connection, complaint: third, after: beforeMerge).isEmpty)
         daemon.stop()
     }
 

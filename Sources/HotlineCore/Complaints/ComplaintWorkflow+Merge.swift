@@ -66,7 +66,8 @@ extension ComplaintWorkflow {
             previousState: duplicate.state,
             after: closed,
             hops: [HopDraft(.merged, by: actor, text: reason, subject: survivor.id)],
-            deadlineChanges: [.cancel(.transfer), .cancel(.accept), .cancel(.reply)]
+            deadlineChanges: [.cancel(.transfer), .cancel(.accept), .cancel(.reply)],
+            notices: mergeNotices(duplicate, into: survivor, reason: reason, by: actor, policy: policy)
         )
         let survivorTransition = ComplaintTransition(
             previousState: survivor.state,
@@ -74,5 +75,38 @@ extension ComplaintWorkflow {
             hops: [HopDraft(.mergedIn, by: actor, text: reason, subject: duplicate.id)]
         )
         return Merge(duplicate: duplicateTransition, survivor: survivorTransition)
+    }
+
+    /// Whoever was working on the duplicate learns that it closed and where the matter carries on, so that nobody
+    /// keeps working, or calls the caller back, on a closed case: the department holding it (transferred or
+    /// accepted) and its handler, the coordination office for a returned case, and the responsible person unless
+    /// they merged it themselves. SPEC §10 names no one for a merge; these are the people its table names for the
+    /// states the case can be in.
+    static func mergeNotices(
+        _ duplicate: ComplaintSnapshot,
+        into survivor: ComplaintSnapshot,
+        reason: String,
+        by actor: ActingStaff,
+        policy: WorkflowPolicy
+    ) -> [Notice] {
+        var recipients: [Notice.Recipient] = []
+        switch duplicate.state {
+        case .transferred, .accepted:
+            if let receiving = duplicate.receivingDepartment { recipients.append(.department(receiving)) }
+            if let handler = duplicate.handler { recipients.append(.staff(handler)) }
+        case .returned:
+            recipients.append(.department(policy.coordinationDepartment))
+        case .open, .resolved, .replied, .closed:
+            break
+        }
+        if duplicate.responsibleLogin != actor.login { recipients.append(.staff(duplicate.responsibleLogin)) }
+        let message = LocalizedText(
+            zh: "投诉 \(duplicate.id) 已作为重复件并入投诉 \(survivor.id)，请停止办理 \(duplicate.id)，在 \(survivor.id) 中跟进："
+                + reason,
+            en: "Complaint \(duplicate.id) was merged into complaint \(survivor.id) as a duplicate: stop work on "
+                + "\(duplicate.id) and follow \(survivor.id) instead: \(reason)"
+        )
+        var seen: Set<Notice.Recipient> = []
+        return recipients.filter { seen.insert($0).inserted }.map { Notice(to: $0, topic: .merged, message: message) }
     }
 }

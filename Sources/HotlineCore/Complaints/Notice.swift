@@ -31,6 +31,8 @@ public struct Notice: Sendable, Equatable {
         case deadlineBreach = "deadline_breach"
         /// An urgent notice nobody read within `[policy] urgent_read_within`, sent on to the general managers.
         case urgentUnread = "urgent_unread"
+        /// A duplicate closed into the case that carries on (SPEC §12): whoever was working on it.
+        case merged
     }
 
     public var recipient: Recipient
