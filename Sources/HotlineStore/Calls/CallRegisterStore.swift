@@ -143,7 +143,6 @@ public enum CallRegisterStore {
         }
     }
 
-    /// Inserts the batch in arrival order; a stored id is skipped (a resend) and returned by none.
     /// What the events' INSERT does with an event id already stored.
     enum StoredBefore {
         /// Skip it, and return the ids stored, so that the rest is answered duplicate (the long way).
@@ -154,6 +153,7 @@ public enum CallRegisterStore {
         case fail
     }
 
+    /// Inserts the batch in arrival order; with `.skip`, a stored id (a resend) is skipped and returned by none.
     static func storeEvents(_ received: [ReceivedEvent], duplicates: StoredBefore = .skip) -> PipelineStatement {
         var columns = [[String?]](repeating: [], count: 6)
         // The lines travel as one text, a line each: a received line holds no newline, and a `text[]` literal
